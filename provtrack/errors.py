@@ -1,0 +1,31 @@
+"""The provtrack error hierarchy: library code raises these, only the CLI turns them into exit codes."""
+
+from __future__ import annotations
+
+
+class ProvtrackError(Exception):
+    """An expected failure, reported to the user as one line."""
+
+    exit_code = 1
+
+
+class UsageError(ProvtrackError):
+    """The request itself is malformed (bad revision syntax, bad timestamp, bad option value)."""
+
+    exit_code = 2
+
+
+class FetchError(ProvtrackError):
+    """A source could not be fetched or read (network, HTTP status, size cap, timeout, content type)."""
+
+
+class ExtractError(ProvtrackError):
+    """Fetched content could not be turned into article blocks."""
+
+
+class StoreError(ProvtrackError):
+    """The snapshot store is missing, unreadable, locked or inconsistent."""
+
+
+class NotFoundError(ProvtrackError):
+    """An article or revision named by the user does not exist in the store."""
