@@ -1,0 +1,42 @@
+"""The bundled example: a fictional article fetched three times, snapshotted into a store."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+from provtrack.model import Diff, VersionInfo
+from provtrack.store import Store
+from provtrack.tracker import SnapshotResult, snapshot, stored_diff, version_infos
+
+EXAMPLE = "kestrel-flood"
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    article: str
+    url: str
+    snapshots: tuple[SnapshotResult, ...]
+    log: tuple[VersionInfo, ...]
+    #: first version against the latest, with per-change provenance
+    diff: Diff
+
+
+def example_files(name: str = EXAMPLE) -> tuple[dict, list[tuple[str, str]]]:
+    """(manifest, [(path, fetched_at), ...]) of a bundled example article."""
+    folder = resources.files("provtrack") / "examples" / name
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return manifest, [(str(folder / v["file"]), v["fetched_at"]) for v in manifest["versions"]]
+
+
+def run_demo(store: Store) -> DemoResult:
+    """Snapshot every version of the example into *store* and diff the first against the last."""
+    manifest, files = example_files()
+    results = tuple(snapshot(store, path, url=manifest["url"], at=fetched_at) for path, fetched_at in files)
+    article = results[-1].article
+    versions = store.versions(article)
+    diff = stored_diff(store, versions[0], versions[-1])
+    meta = store.latest_meta(article) or {}
+    return DemoResult(article=article, url=meta.get("article_url", manifest["url"]), snapshots=results,
+                      log=tuple(version_infos(store, article)), diff=diff)

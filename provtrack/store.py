@@ -1,0 +1,528 @@
+"""The git-backed snapshot store: one commit per version, one directory per article.
+
+Layout (see snapshots/README.md for the full format)::
+
+    provtrack-store.json              store format marker
+    articles/<hh>/<article-id>/       hh = first two hex digits of the id's hash suffix
+        blocks.txt                    one block per line: "<kind>: <text>"
+        meta.json                     provenance of this version
+        raw.<ext>                     the bytes as fetched (absent with --no-raw)
+
+Versions are written as git objects directly (blobs and trees in-process, then
+`git commit-tree` and a compare-and-swap `git update-ref`), so writing a version
+costs time proportional to what changed, and a version is either fully on
+`main` or not there at all. Reads never print; they return values or yield.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import json
+import os
+import re
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+import git
+from gitdb import IStream
+from git.objects.fun import tree_to_stream
+
+from provtrack.errors import NotFoundError, StoreError, UsageError
+from provtrack.model import Block, SnapshotRef
+from provtrack.urls import article_id, id_hash, is_url, normalize_url
+
+STORE_FORMAT = 1
+MARKER = "provtrack-store.json"
+BRANCH = "main"
+REF = f"refs/heads/{BRANCH}"
+BLOCKS_FILE = "blocks.txt"
+META_FILE = "meta.json"
+DEFAULT_LOCK_TIMEOUT = 30.0
+
+_MODE_BLOB = 0o100644
+_MODE_TREE = 0o040000
+_ZERO = "0" * 40
+_REV_NUM = re.compile(r"^v?(\d+)$")
+_REV_LATEST = re.compile(r"^(latest|head)(?:~(\d+))?$")
+_REV_TIME = re.compile(r"^\{(.+)\}$")
+_REV_COMMIT = re.compile(r"^[0-9a-f]{4,40}$")
+
+TRAILER_KEYS = {
+    "Provtrack-Article": "article",
+    "Provtrack-Version": "version",
+    "Provtrack-URL": "url",
+    "Provtrack-Fetched-At": "fetched_at",
+    "Provtrack-Raw-SHA256": "raw_sha256",
+}
+
+
+# -- the one-block-per-line format ------------------------------------------------------
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "r": "\r"}.get(m.group(1), m.group(1)), text)
+
+
+def dump_blocks(blocks: tuple[Block, ...] | list[Block]) -> str:
+    """Serialise blocks losslessly, one per line: `<kind>: <text>` (backslash escapes newlines)."""
+    return "".join(f"{b.kind}: {_escape(b.text)}\n" for b in blocks)
+
+
+def load_blocks(data: str) -> tuple[Block, ...]:
+    """Parse the output of `dump_blocks`."""
+    blocks = []
+    lines = data.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    for number, line in enumerate(lines, 1):
+        kind, sep, text = line.partition(": ")
+        if not sep:
+            raise StoreError(f"malformed block line {number} in {BLOCKS_FILE}")
+        blocks.append(Block(kind, _unescape(text)))
+    return tuple(blocks)
+
+
+# -- values the store hands out ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """One version of one article as recorded in the store."""
+
+    ref: SnapshotRef
+    raw_sha256: str
+
+
+@dataclass(frozen=True)
+class ArticleEntry:
+    """An article's latest state, read from the current tree."""
+
+    id: str
+    meta: Mapping[str, Any]
+
+    @property
+    def url(self) -> str:
+        return str(self.meta.get("article_url") or self.meta.get("requested_url") or "")
+
+
+def article_dir(article: str) -> str:
+    """The store path of an article's directory."""
+    return f"articles/{id_hash(article)[:2]}/{article}"
+
+
+def parse_trailers(message: str) -> dict[str, str]:
+    """The provtrack trailers of a commit message."""
+    found: dict[str, str] = {}
+    # only the last paragraph holds trailers; a title that looks like one cannot forge them
+    for line in message.strip().split("\n\n")[-1].splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and key in TRAILER_KEYS:
+            found[TRAILER_KEYS[key]] = value.strip()
+    return found
+
+
+class Store:
+    """A snapshot store rooted at *path* (a git repository with a provtrack marker)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = False) -> None:
+        self.path = Path(path)
+        self.repo = self._open(create)
+        self._check_format()
+
+    # -- opening ------------------------------------------------------------------------
+
+    def _open(self, create: bool) -> git.Repo:
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"store path {self.path} is a file, not a directory")
+        try:
+            return git.Repo(self.path)
+        except git.NoSuchPathError:
+            if not create:
+                raise StoreError(f"no store at {self.path} (run `provtrack init` or snapshot something first)") from None
+        except git.InvalidGitRepositoryError:
+            if not create:
+                raise StoreError(f"{self.path} is not a provtrack store (not a git repository)") from None
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            repo = git.Repo.init(self.path, initial_branch=BRANCH)
+        except (OSError, git.GitCommandError) as exc:
+            raise StoreError(f"cannot create store at {self.path}: {exc}") from None
+        return repo
+
+    def _check_format(self) -> None:
+        head = self.head()
+        if head is None:
+            if self.repo.git.for_each_ref("--count=1", "refs/heads"):
+                raise StoreError(f"{self.path} is a git repository but not a provtrack store (no `{BRANCH}` branch)")
+            return
+        try:
+            marker = json.loads(self._read_blob(head, MARKER))
+        except NotFoundError:
+            raise StoreError(f"{self.path} is a git repository but not a provtrack store (no {MARKER})") from None
+        except ValueError:
+            raise StoreError(f"{self.path}: {MARKER} is not valid JSON") from None
+        fmt = marker.get("format") if isinstance(marker, dict) else None
+        if not isinstance(fmt, int):
+            raise StoreError(f"{self.path}: {MARKER} has no store format number")
+        if fmt > STORE_FORMAT:
+            raise StoreError(f"store format {fmt} is newer than this provtrack supports ({STORE_FORMAT}); upgrade provtrack")
+
+    @property
+    def git_dir(self) -> Path:
+        return Path(self.repo.git_dir)
+
+    # -- low-level reading --------------------------------------------------------------
+
+    def head(self) -> str | None:
+        """The commit `main` points at, or None for an empty store."""
+        try:
+            return self.repo.git.rev_parse("--verify", "--quiet", REF) or None
+        except git.GitCommandError:
+            return None
+
+    def _read_blob(self, commit: str, path: str) -> bytes:
+        try:
+            obj = self.repo.commit(commit).tree / path
+        except KeyError:
+            raise NotFoundError(f"{path} is not in commit {commit[:10]}") from None
+        except (ValueError, git.BadName) as exc:
+            raise StoreError(f"cannot read commit {commit[:10]}: {exc}") from None
+        return obj.data_stream.read()
+
+    def read_meta(self, ref: SnapshotRef) -> dict[str, Any]:
+        """The meta.json of a stored version."""
+        return json.loads(self._read_blob(ref.commit, f"{article_dir(ref.article)}/{META_FILE}"))
+
+    def read_blocks(self, ref: SnapshotRef) -> tuple[Block, ...]:
+        """The extracted blocks of a stored version."""
+        data = self._read_blob(ref.commit, f"{article_dir(ref.article)}/{BLOCKS_FILE}")
+        return load_blocks(data.decode("utf-8"))
+
+    def read_raw(self, ref: SnapshotRef) -> bytes:
+        """The raw bytes of a stored version, as fetched."""
+        meta = self.read_meta(ref)
+        name = meta.get("raw_file")
+        if not name:
+            raise NotFoundError(f"{ref.label} was stored without its raw bytes (--no-raw)")
+        return self._read_blob(ref.commit, f"{article_dir(ref.article)}/{name}")
+
+    # -- articles -----------------------------------------------------------------------
+
+    def articles(self) -> Iterator[ArticleEntry]:
+        """Every article in the store with its latest meta.json, ordered by id."""
+        head = self.head()
+        if head is None:
+            return
+        try:
+            root = self.repo.commit(head).tree / "articles"
+        except KeyError:
+            return
+        entries = []
+        for shard in root.trees:
+            for art in shard.trees:
+                try:
+                    meta = json.loads((art / META_FILE).data_stream.read())
+                except (KeyError, ValueError):
+                    continue
+                entries.append(ArticleEntry(art.name, meta))
+        yield from sorted(entries, key=lambda e: e.id)
+
+    def latest_meta(self, article: str) -> dict[str, Any] | None:
+        """The newest meta.json of *article*, or None when it is not in the store."""
+        head = self.head()
+        if head is None:
+            return None
+        try:
+            return json.loads(self._read_blob(head, f"{article_dir(article)}/{META_FILE}"))
+        except NotFoundError:
+            return None
+
+    def find_article(self, *urls: str) -> str | None:
+        """The id of the first article already stored under one of *urls* (normalised), if any."""
+        for url in urls:
+            if url and self.latest_meta(article_id(url)) is not None:
+                return article_id(url)
+        return None
+
+    def resolve_article(self, name: str) -> str:
+        """An article id from a URL, an id, or a unique prefix of an id."""
+        if is_url(name):
+            found = self.find_article(normalize_url(name))
+            if found:
+                return found
+            for entry in self.articles():
+                if name in entry.meta.get("urls", []) or normalize_url(name) in entry.meta.get("urls", []):
+                    return entry.id
+            raise NotFoundError(f"no article for URL {name} in the store")
+        if self.latest_meta(name) is not None:
+            return name
+        matches = [e.id for e in self.articles() if e.id.startswith(name)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise NotFoundError(f"no article {name!r} in the store (see `provtrack list`)")
+        shown = ", ".join(matches[:5]) + (" ..." if len(matches) > 5 else "")
+        raise UsageError(f"article prefix {name!r} is ambiguous: {shown}")
+
+    # -- versions -----------------------------------------------------------------------
+
+    def versions(self, article: str) -> list[StoredVersion]:
+        """Every version of *article*, oldest first (from the commit trailers)."""
+        if self.head() is None:
+            return []
+        out = self.repo.git.log("--format=%H%x1f%B%x1e", REF, "--", f"{article_dir(article)}/{META_FILE}")
+        found = []
+        for record in out.split("\x1e"):
+            commit, sep, message = record.strip().partition("\x1f")
+            if not sep:
+                continue
+            found.append(self._version_from(commit, message))
+        found = [v for v in found if v.ref.article == article]
+        return sorted(found, key=lambda v: v.ref.version)
+
+    def recent_versions(self, *, since: str | None = None, limit: int | None = None) -> Iterator[StoredVersion]:
+        """Versions across the whole store, newest commit first."""
+        if self.head() is None:
+            return
+        args = ["--format=%H%x1f%B%x1e", REF, "--", "articles"]
+        if since:
+            args.insert(1, f"--since={since}")
+        proc = self.repo.git.log(*args, as_process=True)
+        count = 0
+        buffer = b""
+        for chunk in iter(lambda: proc.stdout.read(65536), b""):
+            buffer += chunk
+            *records, buffer = buffer.split(b"\x1e")
+            for record in records:
+                commit, sep, message = record.decode("utf-8", "replace").strip().partition("\x1f")
+                if not sep:
+                    continue
+                version = self._version_from(commit, message)
+                if not version.ref.article:
+                    continue
+                yield version
+                count += 1
+                if limit is not None and count >= limit:
+                    proc.terminate()
+                    return
+        proc.wait()
+
+    @staticmethod
+    def _version_from(commit: str, message: str) -> StoredVersion:
+        t = parse_trailers(message)
+        try:
+            number = int(t.get("version", "0"))
+        except ValueError:
+            number = 0
+        ref = SnapshotRef(article=t.get("article", ""), version=max(number, 1), commit=commit,
+                          fetched_at=t.get("fetched_at", ""), url=t.get("url", ""))
+        return StoredVersion(ref=ref, raw_sha256=t.get("raw_sha256", ""))
+
+    def resolve(self, article: str, rev: str | None = None) -> StoredVersion:
+        """A version of *article* from a revision: `v3`/`3`, `latest`, `previous`, `latest~2`,
+        `{2026-02-05T10:00Z}` (current at that time) or a commit prefix."""
+        versions = self.versions(article)
+        if not versions:
+            raise NotFoundError(f"no versions of {article} in the store")
+        rev = (rev or "latest").strip()
+        if rev == "previous":
+            rev = "latest~1"
+        if m := _REV_NUM.match(rev):
+            number = int(m.group(1))
+            for v in versions:
+                if v.ref.version == number:
+                    return v
+            raise NotFoundError(f"{article} has no version {number} (it has v1..v{versions[-1].ref.version})")
+        if m := _REV_LATEST.match(rev):
+            back = int(m.group(2) or 0)
+            if back >= len(versions):
+                raise NotFoundError(f"{article} has only {len(versions)} version(s); {rev} does not exist")
+            return versions[-1 - back]
+        if m := _REV_TIME.match(rev):
+            from provtrack.timeutil import parse_timestamp
+            moment = parse_timestamp(m.group(1))
+            current = [v for v in versions if parse_timestamp(v.ref.fetched_at) <= moment]
+            if not current:
+                raise NotFoundError(f"{article} had no version yet at {m.group(1)}")
+            return max(current, key=lambda v: (parse_timestamp(v.ref.fetched_at), v.ref.version))
+        if _REV_COMMIT.match(rev):
+            matches = [v for v in versions if v.ref.commit.startswith(rev)]
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                raise UsageError(f"commit prefix {rev} is ambiguous in {article}")
+            raise NotFoundError(f"no version of {article} has commit {rev}")
+        raise UsageError(f"bad revision {rev!r} (use v3, latest, previous, latest~2, a commit prefix or {{TIME}})")
+
+    # -- writing ------------------------------------------------------------------------
+
+    @contextmanager
+    def locked(self, *, timeout: float | None = None) -> Iterator["Store"]:
+        """Hold the store's writer lock (an flock, released even if the process dies)."""
+        if timeout is None:
+            timeout = float(os.environ.get("PROVTRACK_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+        lock_path = self.git_dir / "provtrack.lock"
+        with open(lock_path, "a+") as handle:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise StoreError(f"store {self.path} is locked by another provtrack process; "
+                                         f"gave up after {timeout:g} s") from None
+                    time.sleep(0.05)
+            try:
+                yield self
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _store_blob(self, data: bytes) -> bytes:
+        return self.repo.odb.store(IStream("blob", len(data), io.BytesIO(data))).binsha
+
+    def _store_tree(self, entries: dict[str, tuple[bytes, int]]) -> bytes:
+        # git orders tree entries as if directory names ended in "/"
+        ordered = sorted(entries.items(), key=lambda kv: kv[0] + ("/" if kv[1][1] == _MODE_TREE else ""))
+        buf = io.BytesIO()
+        tree_to_stream([(sha, mode, name) for name, (sha, mode) in ordered], buf.write)
+        data = buf.getvalue()
+        return self.repo.odb.store(IStream("tree", len(data), io.BytesIO(data))).binsha
+
+    def _tree_entries(self, commit: str | None, path: str) -> dict[str, tuple[bytes, int]]:
+        if commit is None:
+            return {}
+        try:
+            tree = self.repo.commit(commit).tree
+            if path:
+                tree = tree / path
+        except KeyError:
+            return {}
+        return {item.name: (item.binsha, item.mode) for item in tree}
+
+    def ensure_initialised(self) -> str:
+        """Create the first commit (the format marker) if the store is empty; returns `main`'s commit."""
+        head = self.head()
+        if head is not None:
+            return head
+        marker = json.dumps({"format": STORE_FORMAT, "layout": "articles/<hh>/<article-id>"}, indent=2) + "\n"
+        tree = self._store_tree({MARKER: (self._store_blob(marker.encode()), _MODE_BLOB)})
+        commit = self._commit(tree.hex(), None, "Initialise provtrack store\n", None)
+        self._update_ref(commit, None)
+        self._sync_worktree({MARKER: (marker.encode(), self._store_blob(marker.encode()))}, prefix="", removed=())
+        return commit
+
+    def write_version(self, article: str, files: Mapping[str, bytes], *, message: str, date: str) -> str:
+        """Commit *files* as the new content of *article*'s directory; returns the commit.
+
+        Call while holding `locked()`. The article directory is replaced as a whole
+        (files not named are removed). `date` (ISO 8601) is the author and commit date.
+        """
+        parent = self.ensure_initialised()
+        adir = article_dir(article)
+        shard_path, _ = adir.rsplit("/", 1)
+        art_entries = {name: (self._store_blob(data), _MODE_BLOB) for name, data in files.items()}
+        art_tree = self._store_tree(art_entries)
+        shard = self._tree_entries(parent, shard_path)
+        shard[article] = (art_tree, _MODE_TREE)
+        arts = self._tree_entries(parent, "articles")
+        arts[shard_path.split("/")[1]] = (self._store_tree(shard), _MODE_TREE)
+        root = self._tree_entries(parent, "")
+        root["articles"] = (self._store_tree(arts), _MODE_TREE)
+        old_names = set(self._tree_entries(parent, adir))
+        commit = self._commit(self._store_tree(root).hex(), parent, message, date)
+        self._update_ref(commit, parent)
+        self._sync_worktree({n: (files[n], art_entries[n][0]) for n in files}, prefix=adir + "/",
+                            removed=old_names - set(files))
+        return commit
+
+    def _commit(self, tree: str, parent: str | None, message: str, date: str | None) -> str:
+        env = {}
+        if date:
+            env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        reader = self.repo.config_reader()
+        if not reader.get_value("user", "name", ""):
+            env.update(GIT_AUTHOR_NAME="provtrack", GIT_COMMITTER_NAME="provtrack")
+        if not reader.get_value("user", "email", ""):
+            env.update(GIT_AUTHOR_EMAIL="provtrack@localhost", GIT_COMMITTER_EMAIL="provtrack@localhost")
+        args = [tree] + (["-p", parent] if parent else [])
+        try:
+            return self._git_input("commit_tree", *args, data=message.encode("utf-8"), env=env).strip()
+        except git.GitCommandError as exc:
+            raise StoreError(f"git commit-tree failed: {exc.stderr.strip() or exc}") from None
+
+    def _git_input(self, command: str, *args: str, data: bytes, env: Mapping[str, str] | None = None) -> str:
+        """Run a git command with *data* on its standard input (which must be a real file for gitpython)."""
+        with tempfile.TemporaryFile() as stdin:
+            stdin.write(data)
+            stdin.seek(0)
+            return getattr(self.repo.git, command)(*args, istream=stdin, env=dict(env or {}))
+
+    def _update_ref(self, commit: str, expected: str | None) -> None:
+        try:
+            self.repo.git.update_ref("-m", "provtrack snapshot", REF, commit, expected or _ZERO)
+        except git.GitCommandError as exc:
+            raise StoreError(f"store changed underneath this write; nothing was stored ({exc.stderr.strip()})") from None
+        if not self.repo.bare and self.repo.head.is_detached is False:
+            try:
+                if self.repo.head.reference.path != REF:
+                    self.repo.git.symbolic_ref("HEAD", REF)
+            except (TypeError, git.GitCommandError):
+                pass
+
+    def _sync_worktree(self, files: Mapping[str, tuple[bytes, bytes]], *, prefix: str,
+                       removed: set[str] | tuple[()]) -> None:
+        """Mirror a committed directory into the working tree and index so plain `git status` stays clean.
+
+        Best effort: the commit is already on `main`; a stale working tree never affects provtrack.
+        """
+        if self.repo.bare or self.repo.working_tree_dir is None:
+            return
+        base = Path(self.repo.working_tree_dir)
+        infos = []
+        try:
+            for name, (data, sha) in files.items():
+                target = base / (prefix + name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(target.name + ".provtrack-tmp")
+                tmp.write_bytes(data)
+                os.replace(tmp, target)
+                infos.append(f"100644 {sha.hex()}\t{prefix}{name}")
+            for name in removed:
+                (base / (prefix + name)).unlink(missing_ok=True)
+                infos.append(f"0 {_ZERO}\t{prefix}{name}")
+            self._git_input("update_index", "--index-info", data=("\n".join(infos) + "\n").encode())
+        except (OSError, git.GitCommandError):
+            pass
+
+    # -- cheap check records ------------------------------------------------------------
+
+    def record_check(self, record: Mapping[str, Any]) -> None:
+        """Append one fetch check (changed or not) to the local check log beside the repository."""
+        path = self.git_dir / "provtrack" / "checks.jsonl"
+        path.parent.mkdir(exist_ok=True)
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(dict(record), sort_keys=True) + "\n")
+
+    def checks(self, article: str) -> list[dict[str, Any]]:
+        """The recorded checks of *article*, oldest first."""
+        path = self.git_dir / "provtrack" / "checks.jsonl"
+        if not path.exists():
+            return []
+        found = []
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if record.get("article") == article:
+                    found.append(record)
+        return found

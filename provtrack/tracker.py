@@ -1,0 +1,367 @@
+"""Operations the CLI calls: snapshot a source, compare versions with provenance, read history.
+
+Each function is one library call for one command: it wires fetch -> extract -> store ->
+diff/blame together and returns values for the renderers. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, BinaryIO, Iterator, Sequence
+from urllib.parse import urljoin, urlsplit
+
+from provtrack import __version__
+from provtrack.blame import Lineage, trace
+from provtrack.diff import diff_blocks
+from provtrack.errors import ExtractError, UsageError
+from provtrack.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract
+from provtrack.fetch import fetch
+from provtrack.model import (
+    CHANGE_KINDS, Block, Change, Diff, Document, FetchRecord, Metadata, Side, SnapshotRef, VersionInfo,
+    sha256_hex, summary_line,
+)
+from provtrack.store import (
+    BLOCKS_FILE, META_FILE, Store, StoredVersion, dump_blocks,
+)
+from provtrack.timeutil import normalize_timestamp
+from provtrack.urls import article_id, is_url, normalize_url
+
+_RAW_EXT = {"html": "html", "markdown": "md", "text": "txt"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_REV_SUFFIX = re.compile(r"^(?:v?\d+|latest(?:~\d+)?|head(?:~\d+)?|previous|[0-9a-f]{4,40}|\{[^}]+\})$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A fetched and extracted source, not yet stored."""
+
+    record: FetchRecord
+    document: Document
+
+    @property
+    def side(self) -> Side:
+        return Side(location=self.record.final_url or self.record.location, sha256=self.record.sha256,
+                    fetched_at=self.record.fetched_at, title=self.document.metadata.title)
+
+
+@dataclass(frozen=True)
+class SnapshotResult:
+    """What `snapshot` did with one source."""
+
+    article: str
+    created: bool
+    ref: SnapshotRef
+    summary: dict[str, int]
+    title: str | None
+    location: str
+
+
+# -- reading sources --------------------------------------------------------------------
+
+def load_source(source: str, *, stdin: BinaryIO | None = None, fetched_at: str | None = None,
+                **fetch_options: Any) -> Source:
+    """Fetch (URL), read (file) or take stdin (`-`), then extract it."""
+    record = fetch(source, stdin=stdin, fetched_at=fetched_at, **fetch_options)
+    name = record.final_url or record.location
+    document = extract(record.raw, content_type=record.content_type, name=name, http_charset=record.charset)
+    if not document.blocks:
+        raise ExtractError(f"no article text found in {record.location}")
+    return Source(record, document)
+
+
+def one_line(text: str | None) -> str:
+    """Text safe for a single line of a commit message."""
+    return _CONTROL.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+
+
+def _canonical(record: FetchRecord, document: Document) -> str | None:
+    canonical = document.metadata.canonical_url
+    if not canonical:
+        return None
+    base = record.final_url or record.requested_url or ""
+    absolute = urljoin(base, canonical.strip()) if base else canonical.strip()
+    return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+
+
+def identify(store: Store, source: Source, *, url: str | None = None) -> tuple[str, str, list[str]]:
+    """(article id, article URL, every URL seen) for a source.
+
+    An article already stored under any of the source's URLs keeps its id; a new one is
+    named after --url, else the page's canonical link, else the final or requested URL.
+    """
+    record = source.record
+    if url is not None and not is_url(url):
+        raise UsageError(f"--url must be an http(s) URL, got {url!r}")
+    canonical = _canonical(record, source.document)
+    candidates = [u for u in (url, record.requested_url, record.final_url, canonical) if u]
+    if not candidates:
+        if record.source_kind == "stdin":
+            raise UsageError("reading from stdin needs --url to name the article")
+        candidates = [Path(record.location).resolve().as_uri()]
+    normalized = [normalize_url(u) if is_url(u) else u for u in candidates]
+    preferred = url or canonical or record.final_url or record.requested_url or candidates[0]
+    primary = normalize_url(preferred) if is_url(preferred) else preferred
+    found = store.find_article(*normalized)
+    seen = list(dict.fromkeys([*candidates, *normalized]))
+    return (found or article_id(primary), primary, seen)
+
+
+# -- snapshot ---------------------------------------------------------------------------
+
+def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str | None = None,
+             keep_raw: bool = True, stdin: BinaryIO | None = None, **fetch_options: Any) -> SnapshotResult:
+    """Fetch, extract and store one version of an article (or record that it is unchanged)."""
+    if at is not None:
+        if is_url(source_arg):
+            raise UsageError("--at is for imports of saved files or stdin; a URL is fetched now")
+        at = normalize_timestamp(at)
+    source = load_source(source_arg, stdin=stdin, fetched_at=at, **fetch_options)
+    record, document = source.record, source.document
+    with store.locked():
+        article, primary, urls = identify(store, source, url=url)
+        previous = store.latest_meta(article)
+        blocks_text = dump_blocks(document.blocks)
+        check = {"article": article, "fetched_at": record.fetched_at, "location": record.location,
+                 "status": record.status, "raw_sha256": record.sha256}
+        if previous is not None:
+            prev_ref = store.resolve(article, "latest").ref
+            prev_blocks = store.read_blocks(prev_ref)
+            if dump_blocks(prev_blocks) == blocks_text:
+                store.record_check({**check, "result": "unchanged", "version": prev_ref.version})
+                return SnapshotResult(article, False, prev_ref, {k: 0 for k in CHANGE_KINDS},
+                                      document.metadata.title, record.location)
+            changes = diff_blocks(prev_blocks, document.blocks)
+            summary = Diff(Side("", ""), Side("", ""), prev_blocks, document.blocks, tuple(changes)).summary()
+            number = int(previous["version"]) + 1
+            prev_commit: str | None = prev_ref.commit
+            first_fetched = previous.get("first_fetched_at", previous.get("fetched_at"))
+            urls = list(dict.fromkeys([*previous.get("urls", []), *urls]))
+        else:
+            summary = {k: 0 for k in CHANGE_KINDS} | {"added": len(document.blocks), "unchanged": 0}
+            number, prev_commit, first_fetched = 1, None, record.fetched_at
+        raw_name = f"raw.{_RAW_EXT.get(document.format, 'bin')}" if keep_raw else None
+        meta = build_meta(source, article=article, article_url=primary, urls=urls, version=number,
+                          previous_commit=prev_commit, first_fetched_at=first_fetched, summary=summary,
+                          raw_name=raw_name)
+        files = {BLOCKS_FILE: blocks_text.encode("utf-8"),
+                 META_FILE: (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8")}
+        if raw_name:
+            files[raw_name] = record.raw
+        message = commit_message(article, number, summary, document.metadata.title, primary, record)
+        commit = store.write_version(article, files, message=message, date=record.fetched_at)
+        store.record_check({**check, "result": "created", "version": number})
+    ref = SnapshotRef(article, number, commit, record.fetched_at, record.requested_url or primary)
+    return SnapshotResult(article, True, ref, summary, document.metadata.title, record.location)
+
+
+def build_meta(source: Source, *, article: str, article_url: str, urls: list[str], version: int,
+               previous_commit: str | None, first_fetched_at: str, summary: dict[str, int],
+               raw_name: str | None) -> dict[str, Any]:
+    """The provenance record stored as meta.json (documented field by field in snapshots/README.md)."""
+    record, document = source.record, source.document
+    return {
+        "schema": "provtrack.meta/1",
+        "article": article,
+        "version": version,
+        "previous_commit": previous_commit,
+        "article_url": article_url,
+        "urls": urls,
+        "source": {"kind": record.source_kind, "location": record.location},
+        "requested_url": record.requested_url,
+        "final_url": record.final_url,
+        "redirects": [r.to_json() for r in record.redirects],
+        "canonical_url": document.metadata.canonical_url,
+        "http": {"status": record.status, "headers": dict(record.headers)},
+        "content_type": record.content_type,
+        "fetched_at": record.fetched_at,
+        "first_fetched_at": first_fetched_at,
+        "sha256": {"raw": record.sha256, "text": document.text_sha256,
+                   "blocks": sha256_hex(dump_blocks(document.blocks).encode("utf-8"))},
+        "raw_file": raw_name,
+        "raw_size": len(record.raw),
+        "charset": {"name": document.charset, "source": document.charset_source},
+        "format": document.format,
+        "extractor": {"name": document.extractor, "version": document.extractor_version},
+        "provtrack_version": __version__,
+        "title": document.metadata.title,
+        "page": document.metadata.to_json(),
+        "blocks": len(document.blocks),
+        "duplicates": [list(g) for g in document.duplicate_groups()],
+        "changes": summary,
+    }
+
+
+def commit_message(article: str, version: int, summary: dict[str, int], title: str | None, url: str,
+                   record: FetchRecord) -> str:
+    """Subject with the change summary, title and URL in the body, provenance as git trailers."""
+    line = "first version" if version == 1 else summary_line(summary)
+    body = "\n".join(x for x in (one_line(title), one_line(url)) if x)
+    trailers = [
+        f"Provtrack-Article: {article}",
+        f"Provtrack-Version: {version}",
+        f"Provtrack-URL: {one_line(record.requested_url or url)}",
+        f"Provtrack-Fetched-At: {record.fetched_at}",
+        f"Provtrack-Raw-SHA256: {record.sha256}",
+    ]
+    return f"{article} v{version}: {line}\n\n{body}\n\n" + "\n".join(trailers) + "\n"
+
+
+# -- reading history --------------------------------------------------------------------
+
+def split_spec(spec: str) -> tuple[str, str | None]:
+    """`ARTICLE@REV` -> (ARTICLE, REV); an `@` inside a URL is left alone unless a revision follows it."""
+    head, sep, tail = spec.rpartition("@")
+    if sep and head and _REV_SUFFIX.match(tail):
+        return head, tail
+    return spec, None
+
+
+def resolve_spec(store: Store, spec: str, default_rev: str = "latest") -> StoredVersion:
+    """A stored version from `ARTICLE[@REV]`."""
+    name, rev = split_spec(spec)
+    return store.resolve(store.resolve_article(name), rev or default_rev)
+
+
+def stored_document(store: Store, version: StoredVersion) -> Document:
+    """A stored version as a Document (blocks from blocks.txt, metadata from meta.json)."""
+    meta = store.read_meta(version.ref)
+    return Document(blocks=store.read_blocks(version.ref), metadata=Metadata.from_json(meta.get("page") or {}),
+                    format=meta.get("format", "text"), charset=(meta.get("charset") or {}).get("name"),
+                    charset_source=(meta.get("charset") or {}).get("source"),
+                    extractor=(meta.get("extractor") or {}).get("name", EXTRACTOR_NAME),
+                    extractor_version=(meta.get("extractor") or {}).get("version", EXTRACTOR_VERSION))
+
+
+def side_of(store: Store, version: StoredVersion, meta: dict[str, Any] | None = None) -> Side:
+    meta = meta if meta is not None else store.read_meta(version.ref)
+    return Side(location=meta.get("final_url") or meta.get("article_url") or version.ref.url,
+                sha256=version.raw_sha256 or (meta.get("sha256") or {}).get("raw", ""),
+                fetched_at=version.ref.fetched_at, ref=version.ref, title=meta.get("title"))
+
+
+def diff_specs(store: Store, first: str, second: str | None = None, third: str | None = None
+               ) -> tuple[StoredVersion, StoredVersion]:
+    """Resolve `diff ARTICLE [OLD [NEW]]` and `diff ARTICLE@REV OTHER[@REV]` to two versions."""
+    name, rev = split_spec(first)
+    if second is None:
+        article = store.resolve_article(name)
+        return store.resolve(article, rev or "previous"), store.resolve(article, "latest")
+    if third is None and (rev is not None or split_spec(second)[1] is not None or not _REV_SUFFIX.match(second)):
+        return resolve_spec(store, first), resolve_spec(store, second)
+    if rev is not None:
+        raise UsageError("give revisions either as ARTICLE@REV OTHER@REV or as ARTICLE OLD NEW, not both")
+    article = store.resolve_article(name)
+    return store.resolve(article, second), store.resolve(article, third or "latest")
+
+
+def history(store: Store, article: str, upto: int | None = None) -> list[tuple[SnapshotRef, tuple[Block, ...]]]:
+    """(ref, blocks) of every version of *article* up to version *upto*, oldest first."""
+    return [(v.ref, store.read_blocks(v.ref)) for v in store.versions(article)
+            if upto is None or v.ref.version <= upto]
+
+
+def stored_diff(store: Store, old: StoredVersion, new: StoredVersion) -> Diff:
+    """Diff two stored versions, with provenance on every change.
+
+    introduced_in: for two versions of one article, the version between them where the
+    change actually happened (found by diffing consecutive versions); otherwise the new side.
+    origin: where the lineage of the new-side text began (of the old-side text for removals).
+    """
+    new_hist = history(store, new.ref.article, new.ref.version)
+    new_blocks = new_hist[-1][1]
+    same = old.ref.article == new.ref.article
+    old_hist = new_hist if same else history(store, old.ref.article, old.ref.version)
+    old_blocks = next(b for r, b in old_hist if r.version == old.ref.version)
+    steps = [tuple(diff_blocks(a, b)) for (_, a), (_, b) in zip(new_hist, new_hist[1:])]
+    new_lineage = trace(new_hist, diff_blocks, diffs=steps)
+    old_lineage = new_lineage if same else trace(old_hist, diff_blocks)
+    old_pos = next(i for i, (r, _) in enumerate(old_hist) if r.version == old.ref.version)
+    changes = []
+    for change in diff_blocks(old_blocks, new_blocks):
+        if change.new_indices:
+            origin = new_lineage[-1][change.new_indices[0]].origin
+        else:
+            origin = old_lineage[old_pos][change.old_indices[0]].origin
+        introduced = _introduced_in(change, new_hist, steps, old.ref.version) if same else new.ref
+        changes.append(replace(change, introduced_in=introduced, origin=origin))
+    return Diff(old=side_of(store, old), new=side_of(store, new), old_blocks=old_blocks,
+                new_blocks=new_blocks, changes=tuple(changes))
+
+
+def _introduced_in(change: Change, hist: Sequence[tuple[SnapshotRef, Sequence[Block]]],
+                   steps: Sequence[Sequence[Change]], since: int) -> SnapshotRef:
+    """The latest version after *since* whose step touched this change's text."""
+    new_refs = [r for r, _ in hist]
+    target = hist[-1][0]
+    if change.new_indices:
+        keys = {hist[-1][1][i].key for i in change.new_indices}
+        side = "new"
+    else:
+        keys = {b.key for b in (_old_blocks_of(change, hist, since))}
+        side = "old"
+    for k in range(len(steps), 0, -1):
+        ref, blocks = hist[k]
+        if ref.version <= since:
+            break
+        prev_blocks = hist[k - 1][1]
+        for step in steps[k - 1]:
+            touched = ({blocks[i].key for i in step.new_indices} if side == "new"
+                       else {prev_blocks[i].key for i in step.old_indices if step.kind != "moved"})
+            if touched & keys:
+                return new_refs[k]
+    return target
+
+
+def _old_blocks_of(change: Change, hist: Sequence[tuple[SnapshotRef, Sequence[Block]]], since: int) -> list[Block]:
+    blocks = next(b for r, b in hist if r.version == since)
+    return [blocks[i] for i in change.old_indices]
+
+
+def compare(source_a: str, source_b: str, **fetch_options: Any) -> Diff:
+    """Diff two ad-hoc sources (files or URLs) without a store; provenance is the two sides."""
+    a, b = load_source(source_a, **fetch_options), load_source(source_b, **fetch_options)
+    changes = diff_blocks(a.document.blocks, b.document.blocks)
+    return Diff(old=a.side, new=b.side, old_blocks=a.document.blocks, new_blocks=b.document.blocks,
+                changes=tuple(changes))
+
+
+def version_infos(store: Store, article: str) -> list[VersionInfo]:
+    """What `log ARTICLE` shows, oldest first."""
+    infos: list[VersionInfo] = []
+    previous_title: str | None = None
+    for v in store.versions(article):
+        meta = store.read_meta(v.ref)
+        infos.append(_info(v, meta, previous_title))
+        previous_title = meta.get("title")
+    return infos
+
+
+def recent(store: Store, *, since: str | None = None, limit: int | None = 20) -> Iterator[VersionInfo]:
+    """Newest versions across the store (what `log` with no article shows)."""
+    if since is not None:
+        since = normalize_timestamp(since)
+    for v in store.recent_versions(since=since, limit=limit):
+        yield _info(v, store.read_meta(v.ref), None)
+
+
+def _info(v: StoredVersion, meta: dict[str, Any], previous_title: str | None) -> VersionInfo:
+    http = meta.get("http") or {}
+    return VersionInfo(ref=v.ref, sha256=v.raw_sha256 or (meta.get("sha256") or {}).get("raw", ""),
+                       final_url=meta.get("final_url"), status=http.get("status"), title=meta.get("title"),
+                       summary=meta.get("changes") or {}, previous_title=previous_title,
+                       blocks=int(meta.get("blocks") or 0))
+
+
+def last_check(store: Store, article: str) -> dict[str, Any] | None:
+    """The newest recorded check of *article* (for "unchanged as of T")."""
+    checks = store.checks(article)
+    return checks[-1] if checks else None
+
+
+def lineage_of(store: Store, version: StoredVersion) -> list[Lineage[SnapshotRef]]:
+    """Lineage of every block of a stored version."""
+    return trace(history(store, version.ref.article, version.ref.version), diff_blocks)[-1]

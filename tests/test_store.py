@@ -1,0 +1,175 @@
+"""The git-backed store, against real repositories in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import subprocess
+
+import pytest
+from hypothesis import given, strategies as st
+
+from provtrack.errors import NotFoundError, StoreError, UsageError
+from provtrack.model import Block, BLOCK_KINDS
+from provtrack.store import (
+    MARKER, META_FILE, BLOCKS_FILE, Store, article_dir, dump_blocks, load_blocks, parse_trailers,
+)
+
+
+def _git(path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(path), *args], check=True, capture_output=True, text=True).stdout
+
+
+def _write(store: Store, article: str, version: int, text: str, fetched_at: str, title: str = "T") -> str:
+    blocks = (Block("title", title), Block("paragraph", text))
+    meta = {"article": article, "version": version, "title": title, "fetched_at": fetched_at,
+            "article_url": f"https://news.example/{article}"}
+    message = (f"{article} v{version}: change\n\n{title}\n\nProvtrack-Article: {article}\n"
+               f"Provtrack-Version: {version}\nProvtrack-URL: https://news.example/{article}\n"
+               f"Provtrack-Fetched-At: {fetched_at}\nProvtrack-Raw-SHA256: {'0' * 64}\n")
+    with store.locked():
+        return store.write_version(article, {BLOCKS_FILE: dump_blocks(blocks).encode(),
+                                             META_FILE: json.dumps(meta).encode(), "raw.txt": text.encode()},
+                                   message=message, date=fetched_at)
+
+
+ART = "news.example--story-1a2b3c4d"
+
+
+@given(st.lists(st.tuples(st.sampled_from(BLOCK_KINDS), st.text(min_size=1)), max_size=20))
+def test_block_file_is_lossless(items):
+    blocks = tuple(Block(k, t) for k, t in items)
+    text = dump_blocks(blocks)
+    assert text.count("\n") == len(blocks)  # one line per block, whatever the text holds
+    assert load_blocks(text) == blocks
+
+
+def test_block_file_reads_like_the_article():
+    blocks = (Block("title", "Flood"), Block("paragraph", "Water rose: fast."))
+    assert dump_blocks(blocks) == "title: Flood\nparagraph: Water rose: fast.\n"
+
+
+def test_missing_store_is_an_error_unless_created(tmp_path):
+    with pytest.raises(StoreError, match="no store"):
+        Store(tmp_path / "nope")
+    store = Store(tmp_path / "new", create=True)
+    assert store.head() is None
+    store.ensure_initialised()
+    assert json.loads(_git(store.path, "show", f"main:{MARKER}"))["format"] == 1
+
+
+def test_foreign_repositories_and_files_are_refused(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="is a file"):
+        Store(tmp_path / "file")
+    other = tmp_path / "other"
+    other.mkdir()
+    with pytest.raises(StoreError, match="not a provtrack store"):
+        Store(other)
+    _git(other, "init", "-q")
+    (other / "a.txt").write_text("a")
+    _git(other, "add", "a.txt")
+    _git(other, "-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qm", "x")
+    with pytest.raises(StoreError, match="not a provtrack store"):
+        Store(other)
+
+
+def test_newer_store_format_is_refused(tmp_path):
+    store = Store(tmp_path / "s", create=True)
+    store.ensure_initialised()
+    (store.path / MARKER).write_text(json.dumps({"format": 99}))
+    _git(store.path, "add", MARKER)
+    _git(store.path, "-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qm", "future")
+    with pytest.raises(StoreError, match="newer than this provtrack"):
+        Store(store.path)
+
+
+def test_versions_revisions_and_trailers(tmp_path):
+    store = Store(tmp_path / "s", create=True)
+    c1 = _write(store, ART, 1, "one", "2026-02-05T08:00:00+00:00")
+    c2 = _write(store, ART, 2, "two", "2026-02-05T10:00:00+00:00")
+    c3 = _write(store, ART, 3, "three", "2026-02-05T12:00:00+00:00")
+    _write(store, "other.example--x-99999999", 1, "elsewhere", "2026-02-05T13:00:00+00:00")
+    assert [v.ref.commit for v in store.versions(ART)] == [c1, c2, c3]
+    assert store.resolve(ART).ref.commit == c3
+    assert store.resolve(ART, "v1").ref.commit == c1
+    assert store.resolve(ART, "2").ref.commit == c2
+    assert store.resolve(ART, "previous").ref.commit == c2
+    assert store.resolve(ART, "latest~2").ref.commit == c1
+    assert store.resolve(ART, c2[:8]).ref.commit == c2
+    assert store.resolve(ART, "{2026-02-05T11:00Z}").ref.version == 2
+    assert store.resolve(ART, "{2026-02-05T12:00:00+00:00}").ref.version == 3
+    ref = store.resolve(ART, "v2").ref
+    assert (ref.fetched_at, ref.url) == ("2026-02-05T10:00:00+00:00", f"https://news.example/{ART}")
+    assert store.read_blocks(ref)[1].text == "two"
+    for bad, error in [("v9", NotFoundError), ("latest~3", NotFoundError), ("{2026-01-01}", NotFoundError),
+                       ("fffffff", NotFoundError), ("next", UsageError), ("{yesterday}", UsageError)]:
+        with pytest.raises(error):
+            store.resolve(ART, bad)
+    with pytest.raises(NotFoundError):
+        store.versions("nothing") or store.resolve("nothing")
+
+
+def test_commits_carry_fetch_time_and_plain_git_makes_sense(tmp_path):
+    store = Store(tmp_path / "s", create=True)
+    _write(store, ART, 1, "one", "2026-02-05T08:00:00+00:00")
+    _write(store, ART, 2, "two", "2026-02-05T10:00:00+00:00")
+    log = _git(store.path, "log", "--format=%aI|%cI|%s")
+    assert log.splitlines()[0] == f"2026-02-05T10:00:00+00:00|2026-02-05T10:00:00+00:00|{ART} v2: change"
+    assert _git(store.path, "status", "--porcelain") == ""
+    assert (store.path / article_dir(ART) / BLOCKS_FILE).read_text() == "title: T\nparagraph: two\n"
+    blame = _git(store.path, "blame", "--porcelain", f"{article_dir(ART)}/{BLOCKS_FILE}")
+    assert "paragraph: two" in blame
+    _git(store.path, "fsck", "--strict")
+
+
+def test_forged_trailers_in_the_title_are_ignored():
+    message = "x v1: first\n\nProvtrack-Version: 99\nhttps://x\n\nProvtrack-Article: x\nProvtrack-Version: 1\n"
+    assert parse_trailers(message) == {"article": "x", "version": "1"}
+
+
+def test_articles_and_prefix_resolution(tmp_path):
+    store = Store(tmp_path / "s", create=True)
+    _write(store, ART, 1, "one", "2026-02-05T08:00:00+00:00")
+    _write(store, "news.example--storm-5e6f7a8b", 1, "two", "2026-02-05T08:00:00+00:00")
+    assert [a.id for a in store.articles()] == ["news.example--storm-5e6f7a8b", ART]
+    assert store.resolve_article("news.example--story") == ART
+    with pytest.raises(UsageError, match="ambiguous"):
+        store.resolve_article("news.example")
+    with pytest.raises(NotFoundError):
+        store.resolve_article("elsewhere")
+
+
+def test_second_writer_waits_then_fails_clearly(tmp_path):
+    store = Store(tmp_path / "s", create=True)
+    other = Store(tmp_path / "s")
+    with store.locked():
+        with pytest.raises(StoreError, match="locked by another provtrack process"):
+            with other.locked(timeout=0.2):
+                pass
+    with other.locked(timeout=0.2):
+        pass
+
+
+def _writer(path: str, article: str, count: int) -> None:
+    store = Store(path)
+    for n in range(1, count + 1):
+        _write(store, article, n, f"text {n}", f"2026-02-05T08:{n:02d}:00+00:00")
+
+
+def test_concurrent_writers_record_every_version_once(tmp_path):
+    path = tmp_path / "s"
+    Store(path, create=True).ensure_initialised()
+    articles = [f"news.example--a{i}-{i:08x}" for i in range(4)]
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(str(path), a, 5)) for a in articles]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    store = Store(path)
+    for a in articles:
+        assert [v.ref.version for v in store.versions(a)] == [1, 2, 3, 4, 5]
+    assert len(_git(path, "rev-list", "main").split()) == 1 + 4 * 5
+    _git(path, "fsck", "--strict")
