@@ -28,7 +28,8 @@ class Lineage(Generic[R]):
 
 def unchanged_pairs(old_len: int, new_len: int, changes: Sequence[Change]) -> list[tuple[int, int]]:
     """(old, new) index pairs of blocks no change names; the differ guarantees they align in order."""
-    named_old = {i for c in changes for i in c.old_indices}
+    # a duplicate's old_indices point at the block it copies, which itself stays in place
+    named_old = {i for c in changes if c.kind != "duplicated" for i in c.old_indices}
     named_new = {i for c in changes for i in c.new_indices}
     old_free = [i for i in range(old_len) if i not in named_old]
     new_free = [i for i in range(new_len) if i not in named_new]

@@ -310,7 +310,7 @@ def _introduced_in(change: Change, hist: Sequence[tuple[SnapshotRef, Sequence[Bl
         prev_blocks = hist[k - 1][1]
         for step in steps[k - 1]:
             touched = ({blocks[i].key for i in step.new_indices} if side == "new"
-                       else {prev_blocks[i].key for i in step.old_indices if step.kind != "moved"})
+                       else {prev_blocks[i].key for i in step.old_indices if step.kind not in ("moved", "duplicated")})
             if touched & keys:
                 return new_refs[k]
     return target

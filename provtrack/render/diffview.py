@@ -1,0 +1,277 @@
+"""The terminal view of a Diff: header, changes in new-document order, folded context, summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.text import Text
+
+from ..model import Block, Change, Diff, Side, summary_line
+from .layout import Gutter, para, paras, provenance_lines, side_parts, stripped_lines
+from .safe import safe_text
+
+#: Badge per change kind; the marker reads without colour.
+BADGES: dict[str, str] = {
+    "added": "+ ADDED", "removed": "- REMOVED", "changed": "~ CHANGED", "moved": "> MOVED",
+    "duplicated": "= DUPLICATED", "split": "/ SPLIT", "merged": "& MERGED",
+}
+_TAG_STYLES = {"numbers", "quotes", "cosmetic"}
+#: Kinds whose texts are several blocks joined by a blank line.
+_MULTI = {"split", "merged"}
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One slot of the body: a shown change, or a new block that is unchanged (or only cosmetically)."""
+
+    change: Change | None = None
+    index: int = -1
+    cosmetic: bool = False
+
+
+def plural(count: int, word: str) -> str:
+    """`1 paragraph`, `2 paragraphs`."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def word_diff(words: tuple[tuple[str, str], ...], *, paragraph_marks: bool = False) -> Text:
+    """Inline word diff with git's plain markers: `[-removed-]{+added+}`, styled as well."""
+    out = Text()
+    for op, segment in words:
+        if paragraph_marks:
+            segment = segment.replace("\n\n", "¶")
+        if op == "-":
+            out.append_text(safe_text(f"[-{segment}-]", "provtrack.word.removed"))
+        elif op == "+":
+            out.append_text(safe_text(f"{{+{segment}+}}", "provtrack.word.added"))
+        else:
+            out.append_text(safe_text(segment))
+    return out
+
+
+def change_header(change: Change, new_blocks: tuple[Block, ...] = ()) -> Gutter:
+    """`~ CHANGED  paragraph · ¶2 [numbers, quotes]`."""
+    badge = Text(BADGES[change.kind], style=f"provtrack.{change.kind}")
+    badge.stylize("provtrack.badge")
+    badge.append("  ")
+    body = Text()
+    body.append_text(safe_text(change.block_kind.replace("_", " "), "provtrack.kind"))
+    body.append(" · ")
+    body.append(positions(change, new_blocks), style="provtrack.position")
+    if change.tags:
+        body.append(" [", style="provtrack.tag")
+        for number, tag in enumerate(change.tags):
+            if number:
+                body.append(", ", style="provtrack.tag")
+            body.append_text(safe_text(tag, f"provtrack.tag.{tag}" if tag in _TAG_STYLES else "provtrack.tag"))
+        body.append("]", style="provtrack.tag")
+    return Gutter(badge, body)
+
+
+def positions(change: Change, new_blocks: tuple[Block, ...] = ()) -> str:
+    """Where the change sits, in 1-based paragraph numbers (`old ¶2 → new ¶3`, `moved from ¶3 to ¶7`).
+
+    A duplicate names its original in the new version when *new_blocks* shows where it is.
+    """
+    old, new = change.old_indices, change.new_indices
+    if change.kind == "added" or (not old and change.kind != "duplicated"):
+        return paras(new)
+    if change.kind == "removed" or not new:
+        return f"was {paras(old)}"
+    if change.kind == "moved":
+        return f"moved from {paras(old)} to {paras(new)}"
+    if change.kind == "duplicated":
+        return f"{paras(new)}, copy of {_original(change, new_blocks)}"
+    if old == new:
+        return paras(new)
+    return f"old {paras(old)} → new {paras(new)}"
+
+
+def _original(change: Change, new_blocks: tuple[Block, ...]) -> str:
+    """The block a duplicate copies: its first twin in the new version, else its old position."""
+    if change.new_indices and max(change.new_indices) < len(new_blocks):
+        key = new_blocks[change.new_indices[0]].key
+        twins = [i for i, b in enumerate(new_blocks) if b.key == key and i not in change.new_indices]
+        if twins:
+            return para(twins[0])
+    return f"old {paras(change.old_indices)}" if change.old_indices else "an earlier block"
+
+
+def body_entries(diff: Diff, *, show_cosmetic: bool = False) -> list[_Entry]:
+    """Shown changes and untouched new blocks in new-document order; removals after their anchor."""
+    first: dict[int, Change] = {}
+    covered: set[int] = set()
+    cosmetic: set[int] = set()
+    after: dict[int, list[Change]] = defaultdict(list)
+    anchors = _anchors(diff)
+    for change in diff.changes:
+        if not (show_cosmetic or change.substantive):
+            cosmetic.update(change.new_indices)
+        elif change.new_indices:
+            first[min(change.new_indices)] = change
+            covered.update(change.new_indices)
+        else:
+            old = min(change.old_indices, default=0)
+            anchor = max((anchors[o] for o in range(old) if o in anchors), default=-1)
+            after[anchor].append(change)
+    entries = [_Entry(change=c) for c in after[-1]]
+    for index in range(len(diff.new_blocks)):
+        if index in first:
+            entries.append(_Entry(change=first[index]))
+        elif index not in covered:
+            entries.append(_Entry(index=index, cosmetic=index in cosmetic))
+        entries.extend(_Entry(change=c) for c in after[index])
+    return entries
+
+
+def _anchors(diff: Diff) -> dict[int, int]:
+    """Old index -> new index for blocks that kept their relative place (to anchor removals)."""
+    anchors: dict[int, int] = {}
+    old_touched: set[int] = set()
+    new_touched: set[int] = set()
+    for change in diff.changes:
+        new_touched.update(change.new_indices)
+        if change.kind != "duplicated":  # its old index names the original, which stays
+            old_touched.update(change.old_indices)
+        if change.kind in ("changed", "split", "merged") and change.new_indices:
+            for old in change.old_indices:
+                anchors[old] = max(change.new_indices)
+    old_rest = [i for i in range(len(diff.old_blocks)) if i not in old_touched]
+    new_rest = [i for i in range(len(diff.new_blocks)) if i not in new_touched]
+    matcher = SequenceMatcher(None, [diff.old_blocks[i].key for i in old_rest],
+                              [diff.new_blocks[i].key for i in new_rest], autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        for k in range(size):
+            anchors[old_rest[a + k]] = new_rest[b + k]
+    return anchors
+
+
+def ordered_changes(diff: Diff, *, show_cosmetic: bool = False) -> list[Change]:
+    """The shown changes in the order the terminal view lists them."""
+    return [e.change for e in body_entries(diff, show_cosmetic=show_cosmetic) if e.change is not None]
+
+
+class DiffView:
+    """A whole diff for the terminal, folded around changes like `git diff -U<context>`."""
+
+    def __init__(self, diff: Diff, *, context: int = 3, show_cosmetic: bool = False) -> None:
+        self.diff = diff
+        self.context = max(context, 0)
+        self.show_cosmetic = show_cosmetic
+
+    def _shown(self, change: Change) -> bool:
+        return self.show_cosmetic or change.substantive
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        shown = any(self._shown(c) for c in self.diff.changes)
+        items: list[RenderableType] = [self._header(numbered=shown)]
+        if shown:
+            items.extend(self._body())
+        items.append(self._footer())
+        spaced: list[RenderableType] = []
+        for item in items:
+            spaced.extend([Text(), item] if spaced else [item])
+        yield from stripped_lines(console, options, spaced)
+
+    # -- header and footer ------------------------------------------------------------------
+
+    def _header(self, *, numbered: bool) -> Group:
+        rows: list[RenderableType] = [self._side("old", self.diff.old, "provtrack.removed"),
+                                      self._side("new", self.diff.new, "provtrack.added")]
+        if numbered:
+            rows.append(Text("¶ numbers count blocks from 1", style="provtrack.meta"))
+        return Group(*rows)
+
+    @staticmethod
+    def _side(label: str, side: Side, style: str) -> Gutter:
+        lines = [safe_text(side.location, "provtrack.url"),
+                 safe_text(" · ".join(side_parts(side)), "provtrack.meta")]
+        if side.title:
+            lines.append(safe_text(side.title, "provtrack.title"))
+        prefix = Text(f"{label}  ", style=style)
+        prefix.stylize("provtrack.header")
+        return Gutter(prefix, Group(*lines))
+
+    def _footer(self) -> Group:
+        hidden = 0 if self.show_cosmetic else sum(1 for c in self.diff.changes if c.cosmetic)
+        lines: list[RenderableType] = []
+        if hidden:
+            lines.append(Text(f"{plural(hidden, 'cosmetic change')} hidden (--show-cosmetic)",
+                              style="provtrack.fold"))
+        if not self.diff.changes:
+            lines.append(Text("No differences.", style="provtrack.summary"))
+        elif hidden == len(self.diff.changes):
+            lines.insert(0, Text("No substantive differences.", style="provtrack.summary"))
+        else:
+            counts = self.diff.summary(include_cosmetic=self.show_cosmetic)
+            lines.append(Text(f"{summary_line(counts)} · {counts['unchanged']} unchanged",
+                              style="provtrack.summary"))
+        return Group(*lines)
+
+    # -- body -------------------------------------------------------------------------------
+
+    def _body(self) -> list[RenderableType]:
+        entries = body_entries(self.diff, show_cosmetic=self.show_cosmetic)
+        near = {n for n, e in enumerate(entries) if e.change is not None}
+        keep = {n + d for n in near for d in range(-self.context, self.context + 1)}
+        items: list[RenderableType] = []
+        run: list[_Entry] = []
+        for number, entry in enumerate(entries):
+            if number not in keep:
+                run.append(entry)
+                continue
+            if run:
+                items.append(self._fold(run))
+                run = []
+            items.append(self._change(entry.change) if entry.change else self._context(entry.index))
+        if run:
+            items.append(self._fold(run))
+        return items
+
+    @staticmethod
+    def _fold(run: list[_Entry]) -> Text:
+        if any(e.cosmetic for e in run):
+            label = f"… {plural(len(run), 'paragraph')} without substantive changes …"
+        else:
+            label = f"… {len(run)} unchanged {'paragraph' if len(run) == 1 else 'paragraphs'} …"
+        return Text(label, style="provtrack.fold")
+
+    def _context(self, index: int) -> Gutter:
+        return Gutter("  ", safe_text(self.diff.new_blocks[index].text, "provtrack.context"))
+
+    def _change(self, change: Change) -> Group:
+        parts: list[RenderableType] = [change_header(change, self.diff.new_blocks)]
+        parts.extend(self._change_text(change))
+        parts.extend(Gutter("  ", safe_text(line, "provtrack.provenance"))
+                     for line in provenance_lines(change.introduced_in, change.origin))
+        return Group(*parts)
+
+    def _change_text(self, change: Change) -> list[RenderableType]:
+        style = f"provtrack.{change.kind}"
+        if change.kind in ("added", "removed", "duplicated"):
+            marker = {"added": "+ ", "removed": "- ", "duplicated": "= "}[change.kind]
+            text = change.new_text if change.kind != "removed" else change.old_text
+            return [Gutter(Text(marker, style=style), safe_text(text or "", style), repeat=True)]
+        if change.words is not None and any(op != "=" for op, _ in change.words):
+            return [Gutter("  ", word_diff(change.words, paragraph_marks=change.kind in _MULTI))]
+        if change.words is not None or change.old_text == change.new_text:
+            # the words did not change (a pure move): the new text is the story
+            return [Gutter("  ", safe_text(t)) for t in self._texts(change, new=True)]
+        rows: list[RenderableType] = []
+        rows.extend(Gutter(Text("- ", style="provtrack.removed"), safe_text(t, "provtrack.removed"), repeat=True)
+                    for t in self._texts(change, new=False))
+        rows.extend(Gutter(Text("+ ", style="provtrack.added"), safe_text(t, "provtrack.added"), repeat=True)
+                    for t in self._texts(change, new=True))
+        return rows
+
+    def _texts(self, change: Change, *, new: bool) -> list[str]:
+        """The block texts of one side of a change, one per block where the indices allow."""
+        blocks = self.diff.new_blocks if new else self.diff.old_blocks
+        indices = change.new_indices if new else change.old_indices
+        if indices and all(0 <= i < len(blocks) for i in indices):
+            return [blocks[i].text for i in indices]
+        text = change.new_text if new else change.old_text
+        return [text] if text else []

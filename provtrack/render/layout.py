@@ -1,0 +1,128 @@
+"""Layout helpers shared by the views: a gutter renderable, timestamps, paragraph numbers, side labels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.segment import Segment
+from rich.text import Text
+
+from ..model import Side, SnapshotRef
+from .safe import visible
+
+#: Below this many columns for the body, a gutter gives up its hanging indent.
+_MIN_BODY = 8
+
+
+class Gutter:
+    """Render *body* to the right of *prefix*; wrapped lines repeat the prefix or hang under it."""
+
+    def __init__(self, prefix: Text | str, body: RenderableType, *, repeat: bool = False) -> None:
+        # Text.render ignores the base style of a Text without spans; make the style a span
+        self.prefix = Text()
+        self.prefix.append_text(prefix if isinstance(prefix, Text) else Text(prefix))
+        self.body = body
+        self.repeat = repeat
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = cell_len(self.prefix.plain)
+        width = options.max_width - indent
+        if width < _MIN_BODY:  # too narrow to hang: prefix on its own line, body below
+            yield from self.prefix.render(console)
+            yield Segment.line()
+            yield from console.render(self.body, options)
+            return
+        blank = Text(" " * indent)
+        lines = console.render_lines(self.body, options.update(width=width), pad=False)
+        for number, line in enumerate(lines):
+            prefix = self.prefix if number == 0 or self.repeat else blank
+            if not any(segment.text for segment in line) and not prefix.plain.strip():
+                yield Segment.line()
+                continue
+            yield from prefix.render(console)
+            yield from line
+            yield Segment.line()
+
+
+def stripped_lines(console: Console, options: ConsoleOptions,
+                   renderables: Iterable[RenderableType]) -> Iterator[Segment]:
+    """Render *renderables* one after another, without trailing whitespace on any line."""
+    for renderable in renderables:
+        for line in console.render_lines(renderable, options, pad=False):
+            yield from _rstrip(line)
+            yield Segment.line()
+
+
+def _rstrip(line: list[Segment]) -> list[Segment]:
+    line = list(line)
+    while line and not line[-1].control and not line[-1].text.rstrip():
+        line.pop()
+    if line and not line[-1].control:
+        last = line[-1]
+        line[-1] = Segment(last.text.rstrip(), last.style)
+    return line
+
+
+def fmt_time(stamp: str | None, *, zone: bool = True) -> str:
+    """`2026-02-05T10:20:00+00:00` -> `2026-02-05 10:20 UTC`; unparseable stamps are returned visible.
+
+    Args:
+        zone: append ` UTC`; tables leave it out and name the zone in the column header.
+    """
+    if not stamp:
+        return "unknown time"
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))  # 3.10 does not read "Z"
+    except ValueError:
+        return visible(stamp)
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    utc = moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+    return f"{utc} UTC" if zone else utc
+
+
+def para(index: int) -> str:
+    """Human paragraph number of a 0-based block index: 0 -> `¶1`."""
+    return f"¶{index + 1}"
+
+
+def paras(indices: tuple[int, ...] | list[int]) -> str:
+    """`¶3, ¶4` for a run of 0-based indices."""
+    return ", ".join(para(i) for i in indices)
+
+
+def ref_parts(ref: SnapshotRef) -> list[str]:
+    """`story@v3`, `fetched 2026-02-05 10:20 UTC`, `commit 4f2a9c1b3d` (raw, not yet made visible)."""
+    return [ref.label, f"fetched {fmt_time(ref.fetched_at)}", f"commit {ref.short_commit}"]
+
+
+def side_parts(side: Side) -> list[str]:
+    """Identity of one compared side beyond its location: snapshot label, fetch time, commit or hash."""
+    if side.ref is not None:
+        return ref_parts(side.ref)
+    parts = [f"sha256 {side.sha256[:12]}"]
+    if side.fetched_at:
+        parts.append(f"fetched {fmt_time(side.fetched_at)}")
+    return parts
+
+
+def side_label(side: Side) -> str:
+    """Short name of a side: `story@v3` for snapshots, the location for ad-hoc sources."""
+    return side.ref.label if side.ref is not None else side.location
+
+
+def provenance_lines(introduced_in: SnapshotRef | None, origin: SnapshotRef | None) -> list[str]:
+    """`introduced in v3 · 2026-02-05 10:20 UTC · 4f2a9c1b3d · URL`, plus an `origin` line if different."""
+    lines = []
+    if introduced_in is not None:
+        lines.append(f"introduced in {_ref_brief(introduced_in)}")
+    if origin is not None and origin != introduced_in:
+        lines.append(f"origin {_ref_brief(origin)}")
+    return lines
+
+
+def _ref_brief(ref: SnapshotRef) -> str:
+    return " · ".join([f"v{ref.version}", fmt_time(ref.fetched_at), ref.short_commit, ref.url])

@@ -1,0 +1,41 @@
+"""Make untrusted text harmless for a terminal: controls and bidi overrides become visible escapes."""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+#: Bidirectional formatting characters: they reorder what a reader sees without being visible.
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+#: C0 controls (including newline and tab), DEL, C1 controls, bidi controls,
+#: line/paragraph separators and lone surrogates (which cannot even be encoded).
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Return *text* with every control, bidi or separator character shown as a Python-style escape.
+
+    ESC becomes the four characters ``\\x1b``, U+202E becomes ``\\u202e``; newlines and
+    tabs are escaped too, so one block always prints as one paragraph.
+    """
+    return _UNSAFE.sub(lambda m: _escape(m.group()), text)
+
+
+def safe_text(text: str, style: str = "") -> Text:
+    """A rich Text of *text* made visible; never parsed as markup. Escapes get `provtrack.escape`."""
+    result = Text(style=style)
+    pos = 0
+    for match in _UNSAFE.finditer(text):
+        if match.start() > pos:
+            result.append(text[pos:match.start()])
+        result.append(_escape(match.group()), style="provtrack.escape")
+        pos = match.end()
+    if pos < len(text):
+        result.append(text[pos:])
+    return result

@@ -1,0 +1,239 @@
+"""The command line, end to end through click's CliRunner, a real store and a local HTTP server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from provtrack import __version__
+from provtrack.cli import cli
+
+URL = "https://www.valleyledger.example/news/2026/02/05/kestrel-valley-flood-evacuation"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """run(*args, input=None) -> Result, with the store in tmp_path/store and colour off."""
+    monkeypatch.setenv("PROVTRACK_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+    def invoke(*args: str, input: bytes | str | None = None):
+        return CliRunner().invoke(cli, ["--color", "never", *args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def saved_versions(tmp_path, example_pages):
+    paths = []
+    for i, page in enumerate(example_pages, 1):
+        path = tmp_path / f"v{i}.html"
+        path.write_bytes(page)
+        paths.append(str(path))
+    return paths
+
+
+def _snapshot_example(run, paths, versions=(1, 2, 3)):
+    times = {1: "2026-02-05T08:10:00Z", 2: "2026-02-05T11:45:00Z", 3: "2026-02-05T16:20:00Z"}
+    for n in versions:
+        result = run("snapshot", paths[n - 1], "--url", URL, "--at", times[n])
+        assert result.exit_code == 0, result.output
+
+
+def test_version_and_module_entry_point():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+    proc = subprocess.run([sys.executable, "-m", "provtrack", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+def test_snapshot_prints_id_version_commit_and_summary(run, saved_versions):
+    first = run("snapshot", saved_versions[0], "--url", URL, "--at", "2026-02-05T08:10:00Z")
+    assert first.exit_code == 0
+    assert "valleyledger.example--news-2026-02-05-kestrel-valley-flood-evacuation-" in first.output
+    assert " v1 " in first.output and "first version" in first.output
+    second = run("snapshot", saved_versions[1], "--url", URL, "--at", "2026-02-05T11:45:00Z")
+    assert " v2 " in second.output and "~" in second.output and "duplicated" in second.output
+    again = run("snapshot", saved_versions[1], "--url", URL, "--at", "2026-02-05T12:00:00Z")
+    assert again.exit_code == 0 and "unchanged" in again.output and "v2" in again.output
+    log = run("log", "valleyledger")
+    assert "unchanged since v2 as of 2026-02-05T12:00:00+00:00" in log.output
+
+
+def test_log_show_list_json_follow_the_contract(run, saved_versions, validate):
+    _snapshot_example(run, saved_versions)
+    data = json.loads(run("log", "valleyledger", "--format", "json").output)
+    validate(data, "log")
+    assert [v["version"] for v in data["versions"]] == [1, 2, 3]
+    assert data["versions"][0]["fetched_at"] == "2026-02-05T08:10:00+00:00"
+    assert data["versions"][1]["summary"]["duplicated"] == 1
+    shown = json.loads(run("show", "valleyledger@v1", "--format", "json").output)
+    validate(shown, "extract")
+    assert shown["blocks"][0] == {"kind": "title", "text": "Flood waters force 55,000 from homes in Kestrel Valley"}
+    text = run("show", "valleyledger@{2026-02-05T12:00Z}", "--format", "text").output
+    assert "14 people are still missing" in text and "Critics" not in text
+    listing = json.loads(run("list", "--format", "json").output)
+    assert listing["articles"][0]["versions"] == 3
+    store_log = json.loads(run("log", "--limit", "2", "--format", "json").output)
+    assert [v["version"] for v in store_log["versions"]] == [3, 2]
+    assert "valleyledger" in run("log").output
+
+
+def test_demo_runs_offline_and_shows_log_and_diff(run, tmp_path):
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    assert "Snapshotted 3 versions" in result.output
+    assert "Critics were quick to blame" in result.output
+    kept = run("demo", "--store", str(tmp_path / "demo"))
+    assert kept.exit_code == 0
+    assert json.loads(run("log", "valley", "--store", str(tmp_path / "demo"), "--format", "json").output)["versions"]
+
+
+def test_done_when_two_fetches_of_a_live_page(run, page_server, example_pages, validate):
+    """The issue's acceptance check: a page served twice, diffed as JSON with full provenance."""
+    url = page_server.serve("/news/2026/02/05/kestrel-valley-flood-evacuation", example_pages[0])
+    assert run("snapshot", url).exit_code == 0
+    page_server.serve("/news/2026/02/05/kestrel-valley-flood-evacuation", example_pages[2])
+    assert run("snapshot", url).exit_code == 0
+    article = json.loads(run("list", "--format", "json").output)["articles"][0]["id"]
+    result = run("diff", article, "--format", "json")
+    data = json.loads(result.output)
+    validate(data, "diff")
+    changes = data["changes"]
+    by_kind = {}
+    for change in changes:
+        by_kind.setdefault(change["kind"], []).append(change)
+    added = [c["new_text"] for c in by_kind["added"]]
+    assert added == [next(t for t in added if t.startswith("Critics were quick to blame"))]
+    assert by_kind["duplicated"][0]["block_kind"] == "caption"
+    figure = [c for c in by_kind["changed"] if "14 people" in (c["new_text"] or "")]
+    assert figure and {"numbers", "quotes"} <= set(figure[0]["tags"])
+    assert any("Brannock Reservoir was built in 1962" in c["new_text"] for c in by_kind["moved"])
+    # sidebar, timestamps and comment counts changed between the fetches but are no change at all
+    everything = json.dumps(changes)
+    for chrome in ("Most read", "comments", "Updated", "live updates", "Subscribe", "cookies"):
+        assert chrome not in everything
+    for change in changes:
+        prov = change["provenance"]["introduced_in"]
+        assert prov["version"] == 2 and prov["url"] == url and prov["fetched_at"].endswith("+00:00")
+        assert len(prov["commit"]) == 40
+        assert change["provenance"]["origin"]["version"] in (1, 2)
+    assert data["old"]["version"] == 1 and data["new"]["version"] == 2
+
+
+def test_diff_across_versions_names_where_each_change_happened(run, saved_versions, validate):
+    _snapshot_example(run, saved_versions)
+    data = json.loads(run("diff", "valleyledger", "v1", "v3", "--format", "json").output)
+    validate(data, "diff")
+    introduced = {(c["kind"], (c["new_text"] or "")[:20]): c["provenance"]["introduced_in"]["version"]
+                  for c in data["changes"]}
+    assert introduced[("added", "Critics were quick t")] == 3
+    assert introduced[("duplicated", "Rescue boats on Quar")] == 2
+    figure = next(c for c in data["changes"] if "14 people" in (c["new_text"] or ""))
+    assert figure["provenance"]["introduced_in"]["version"] == 2
+    assert figure["provenance"]["origin"]["version"] == 1
+    cross = json.loads(run("diff", "valleyledger@v1", "valleyledger@v2", "--format", "json").output)
+    assert cross["old"]["version"] == 1 and cross["new"]["version"] == 2
+
+
+def test_diff_views_and_exit_code(run, saved_versions):
+    _snapshot_example(run, saved_versions)
+    rich_view = run("diff", "valleyledger")
+    assert rich_view.exit_code == 0
+    assert "Critics were quick to blame" in rich_view.output
+    assert "Ferris Hall" not in rich_view.output or "cosmetic" in rich_view.output.lower()
+    assert run("diff", "valleyledger", "--exit-code").exit_code == 1
+    assert run("diff", "valleyledger", "v2", "v2", "--exit-code").exit_code == 0
+    markdown = run("diff", "valleyledger", "--format", "markdown")
+    assert markdown.exit_code == 0 and "Critics" in markdown.output
+
+
+def test_compare_two_files_without_a_store(run, saved_versions, validate, tmp_path):
+    result = run("compare", saved_versions[0], saved_versions[1], "--format", "json")
+    data = json.loads(result.output)
+    validate(data, "diff")
+    assert data["old"]["location"] == saved_versions[0]
+    assert all(c["provenance"] == {"introduced_in": None, "origin": None} for c in data["changes"])
+    assert not (tmp_path / "store").exists()
+
+
+def test_extract_formats(run, saved_versions, validate):
+    data = json.loads(run("extract", saved_versions[1], "--format", "json").output)
+    validate(data, "extract")
+    assert data["metadata"]["byline"] and "Castellanos" in data["metadata"]["byline"]
+    text = run("extract", saved_versions[1], "--format", "text").output
+    assert text.startswith("Flood waters force 60,000")
+    assert "Rescue boats" in run("extract", saved_versions[1]).output
+
+
+def test_stdin_and_plain_text(run, validate):
+    body = "First paragraph\nstill first.\n\n\nSecond   paragraph.\n"
+    data = json.loads(run("extract", "-", "--format", "json", input=body).output)
+    assert [b["text"] for b in data["blocks"]] == ["First paragraph still first.", "Second paragraph."]
+    assert run("snapshot", "-", input=body).exit_code == 1  # needs --url
+    ok = run("snapshot", "-", "--url", "https://notes.example/a", input=body)
+    assert ok.exit_code == 0 and "notes.example--a-" in ok.output
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["snapshot", "/no/such/file.html"], 1, "no such file"),
+    (["show", "nothing"], 1, "no store"),
+    (["snapshot", "ftp://news.example/x"], 2, "ftp"),
+    (["diff"], 2, "Missing argument"),
+    (["log", "--limit", "0"], 2, "Invalid value"),
+    (["snapshot", "x.html", "--at", "yesterday"], 2, "bad timestamp"),
+])
+def test_expected_failures_are_one_line(run, args, code, message):
+    result = run(*args)
+    assert result.exit_code == code
+    assert message in result.stderr and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) <= 3 and "Traceback" not in result.stderr
+
+
+def test_unknown_article_and_revision(run, saved_versions):
+    _snapshot_example(run, saved_versions, versions=(1,))
+    missing = run("show", "nosuchsite")
+    assert missing.exit_code == 1 and "no article" in missing.output
+    bad_rev = run("show", "valleyledger@v7")
+    assert bad_rev.exit_code == 1 and "no version 7" in bad_rev.output
+    only_one = run("diff", "valleyledger")
+    assert only_one.exit_code == 1 and "only 1 version" in only_one.output
+
+
+def test_failed_fetch_stores_nothing(run, page_server, tmp_path):
+    missing = run("snapshot", page_server.url("/gone"))
+    assert missing.exit_code == 1 and "404" in missing.output
+    pdf = page_server.serve("/doc.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
+    assert run("snapshot", pdf).exit_code == 1
+    listing = run("list", "--format", "json")
+    assert listing.exit_code == 0 and json.loads(listing.output)["articles"] == []
+
+
+def test_redirects_and_headers_are_recorded(run, page_server, example_pages, tmp_path):
+    final = page_server.serve("/story", example_pages[0], headers={"ETag": '"v1"', "Server": "fictional"})
+    start = page_server.redirect("/old-link", page_server.url("/mid"))
+    page_server.redirect("/mid", final, status=302)
+    assert run("snapshot", start).exit_code == 0
+    store_dir = tmp_path / "store"
+    meta = json.loads(subprocess.run(["git", "-C", str(store_dir), "show", "main:" + _meta_path(store_dir)],
+                                     capture_output=True, text=True, check=True).stdout)
+    assert meta["requested_url"] == start and meta["final_url"] == final
+    assert [r["status"] for r in meta["redirects"]] == [301, 302]
+    assert meta["http"]["status"] == 200 and meta["http"]["headers"]["ETag"] == '"v1"'
+    assert meta["sha256"]["raw"] and meta["raw_file"] == "raw.html"
+    assert meta["canonical_url"] == URL  # the page declares a canonical link; the article is named by it
+    assert meta["article_url"] == URL
+    trailers = subprocess.run(["git", "-C", str(store_dir), "log", "-1", "--format=%(trailers)"],
+                              capture_output=True, text=True, check=True).stdout
+    assert f"Provtrack-URL: {start}" in trailers and "Provtrack-Version: 1" in trailers
+
+
+def _meta_path(store_dir) -> str:
+    files = subprocess.run(["git", "-C", str(store_dir), "ls-tree", "-r", "--name-only", "main"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    return next(f for f in files if f.endswith("meta.json"))

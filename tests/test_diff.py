@@ -1,0 +1,409 @@
+"""Paragraph diff, word diff and change tags: table-driven cases plus hypothesis properties."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Sequence
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from referencing import Registry, Resource
+
+from provtrack.align import lis, tokenize
+from provtrack.diff import diff_blocks, tag_change, word_diff
+from provtrack.model import BLOCK_KINDS, Block, Change, Diff, Side
+
+KNOWN_TAGS = {"numbers", "quotes", "cosmetic", "expanded", "trimmed", "names"}
+
+
+def P(text: str) -> Block:
+    return Block("paragraph", text)
+
+
+# A small article to edit in the cases below.
+LEDE = ("Emergency officials ordered the evacuation of 55,000 residents across Kestrel Valley on "
+        "Thursday after the spillway of the Brannock Reservoir failed overnight.")
+QUOTE = "“We have found 12 bodies,” said Chief Ana Torres."
+WATER = ("Water reached the first-floor windows of homes along the Lark River by dawn, and the county "
+         "closed every road south of the Millbrook bridge.")
+SHELTERS = ("The county opened four shelters, including the Millbrook High School gym, and asked residents "
+            "with vehicles to leave the valley by the northern highway.")
+HISTORY = ("The Brannock Reservoir was built in 1962 and was last inspected in 2023, according to state "
+           "records reviewed by the Ledger.")
+RAIN = "Forecasters expect another 40 mm of rain before Friday evening."
+CAPTION = Block("caption", "Rescue boats on Quarry Street in Millbrook on Thursday morning.")
+BASE = [P(LEDE), P(QUOTE), CAPTION, P(WATER), P(SHELTERS), P(HISTORY), P(RAIN)]
+
+
+def replace(blocks: Sequence[Block], index: int, *new: Block) -> list[Block]:
+    return [*blocks[:index], *new, *blocks[index + 1:]]
+
+
+Expected = tuple[str, tuple[int, ...], tuple[int, ...], set[str]]
+
+CASES: dict[str, tuple[list[Block], list[Block], list[Expected]]] = {
+    "identical": (BASE, list(BASE), []),
+    "both empty": ([], [], []),
+    "old empty": ([], [P(LEDE), P(RAIN)], [("added", (), (0,), set()), ("added", (), (1,), set())]),
+    "new empty": ([P(LEDE), P(RAIN)], [], [("removed", (0,), (), set()), ("removed", (1,), (), set())]),
+    "inserted paragraph": (
+        BASE, [*BASE[:4], P("Critics blamed the governor for cuts to the inspection budget."), *BASE[4:]],
+        [("added", (), (4,), set())]),
+    "removed paragraph": (BASE, [*BASE[:5], *BASE[6:]], [("removed", (5,), (), set())]),
+    "removed placed after the preceding block, before an insertion there": (
+        BASE, replace(BASE, 5, P("Officials declined to say when the inspection report would be published.")),
+        [("removed", (5,), (), set()), ("added", (), (5,), set())]),
+    "changed figure in a quote": (
+        BASE, replace(BASE, 1, P("“We have found 14 bodies,” said Chief Ana Torres.")),
+        [("changed", (1,), (1,), {"numbers", "quotes"})]),
+    "changed figure outside quotes": (
+        BASE, replace(BASE, 0, P(LEDE.replace("55,000", "60,000"))),
+        [("changed", (0,), (0,), {"numbers"})]),
+    "changed name": (
+        BASE, replace(BASE, 1, P("“We have found 12 bodies,” said Chief Maria Torres.")),
+        [("changed", (1,), (1,), {"names"})]),
+    "cosmetic case and punctuation": (
+        BASE, replace(BASE, 4, P(SHELTERS.replace("High School gym,", "high school gym;"))),
+        [("changed", (4,), (4,), {"cosmetic"})]),
+    "curly vs straight quotes are invisible": (
+        BASE, replace(BASE, 1, P('"We have found 12 bodies," said Chief Ana Torres.')), []),
+    "moved paragraph": (
+        BASE, [BASE[0], BASE[5], *BASE[1:5], BASE[6]], [("moved", (5,), (1,), set())]),
+    "moved and edited paragraph": (
+        BASE, [BASE[0], P(HISTORY.replace("2023", "2019")), *BASE[1:5], BASE[6]],
+        [("moved", (5,), (1,), {"numbers"})]),
+    "short block out of order is removed and added": (
+        [P("Advertisement"), *BASE[:3]], [*BASE[:3], P("Advertisement")],
+        [("removed", (0,), (), set()), ("added", (), (3,), set())]),
+    "duplicated caption": (
+        BASE, [*BASE[:3], CAPTION, *BASE[3:]], [("duplicated", (2,), (3,), set())]),
+    "new text repeated: first added, second duplicated": (
+        BASE[:2], [*BASE[:2], P("Live updates follow below."), P("Live updates follow below.")],
+        [("added", (), (2,), set()), ("duplicated", (), (3,), set())]),
+    "paragraph expanded with an inserted sentence": (
+        BASE, replace(BASE, 6, P(RAIN + " The National Weather Service issued a flash flood warning for the "
+                                 "whole valley until midnight, and schools will stay closed.")),
+        [("changed", (6,), (6,), {"expanded"})]),
+    "paragraph trimmed": (
+        BASE, replace(BASE, 4, P("The county opened four shelters, including the Millbrook High School gym.")),
+        [("changed", (4,), (4,), {"trimmed"})]),
+    "split": (
+        BASE, replace(BASE, 3, P("Water reached the first-floor windows of homes along the Lark River by dawn."),
+                      P("The county closed every road south of the Millbrook bridge.")),
+        [("split", (3,), (3, 4), set())]),
+    "merged": (
+        BASE, [*BASE[:5], P(HISTORY + " " + RAIN)], [("merged", (5, 6), (5,), set())]),
+    "edit next to an unrelated short paragraph is not a split": (
+        BASE, replace(BASE, 3, P(WATER.replace("every road", "all roads")), P("More to follow.")),
+        [("changed", (3,), (3,), set()), ("added", (), (4,), set())]),
+    "paragraph turned into a quote": (
+        BASE, replace(BASE, 1, Block("quote", "“We have found 14 bodies,” said Chief Ana Torres.")),
+        [("changed", (1,), (1,), {"numbers"})]),
+    "several edits at once (the kestrel-flood example's first and last versions)": (
+        BASE, [P(LEDE.replace("55,000", "60,000")), BASE[5], P(QUOTE.replace("12", "14")), CAPTION, CAPTION,
+               BASE[3], P("Critics blamed the governor, who cut the dam inspection budget by a third last year."),
+               P(SHELTERS.replace("High School", "high school")), BASE[6]],
+        [("changed", (0,), (0,), {"numbers"}), ("moved", (5,), (1,), set()),
+         ("changed", (1,), (2,), {"numbers", "quotes"}), ("duplicated", (2,), (4,), set()),
+         ("added", (), (6,), set()), ("changed", (4,), (7,), {"cosmetic"})]),
+    "a kind change alone is not a change (blocks match on text)": (
+        BASE, replace(BASE, 1, Block("quote", QUOTE)), []),
+    "rewritten beyond recognition": (
+        BASE, replace(BASE, 6, P("Schools across the county will remain closed until further notice.")),
+        [("removed", (6,), (), set()), ("added", (), (6,), set())]),
+}
+
+
+@pytest.mark.parametrize("old, new, expected", CASES.values(), ids=CASES.keys())
+def test_diff_cases(old: list[Block], new: list[Block], expected: list[Expected]) -> None:
+    changes = diff_blocks(old, new)
+    got = [(c.kind, c.old_indices, c.new_indices) for c in changes]
+    assert got == [e[:3] for e in expected]
+    for change, (*_, tags) in zip(changes, expected):
+        assert tags <= set(change.tags), change
+    check_accounting(old, new, changes)
+
+
+def test_changed_fields() -> None:
+    new = replace(BASE, 1, Block("quote", "“We have found 14 bodies,” said Chief Ana Torres."))
+    (change,) = diff_blocks(BASE, new)
+    assert change.block_kind == "quote"
+    assert (change.old_text, change.new_text) == (QUOTE, new[1].text)
+    assert change.tags == ("numbers", "quotes")
+    assert change.words == (("=", "“We have found "), ("-", "12"), ("+", "14"),
+                            ("=", " bodies,” said Chief Ana Torres."))
+    assert change.similarity is not None and 0.5 < change.similarity < 1
+    assert change.introduced_in is None and change.origin is None
+
+
+def test_cosmetic_comes_alone() -> None:
+    (change,) = diff_blocks([P("The Mayor said HELLO to everyone.")], [P("The mayor said hello, to everyone!")])
+    assert change.kind == "changed" and change.tags == ("cosmetic",) and change.cosmetic
+
+
+def test_exact_move_and_duplicate_fields() -> None:
+    moved, = diff_blocks(BASE, [BASE[0], BASE[5], *BASE[1:5], BASE[6]])
+    assert (moved.similarity, moved.words, moved.tags) == (1.0, None, ())
+    assert moved.old_text == moved.new_text == HISTORY
+    dup, = diff_blocks(BASE, [*BASE, CAPTION])
+    assert (dup.old_text, dup.new_text, dup.block_kind, dup.similarity) == (CAPTION.text, CAPTION.text, "caption", 1.0)
+    added, dup2 = diff_blocks([], [P("Live updates."), P("Live updates.")])
+    assert dup2.old_indices == () and dup2.old_text == "Live updates."
+
+
+def test_split_and_merge_fields() -> None:
+    parts = [P("Water reached the first-floor windows of homes along the Lark River by dawn."),
+             P("The county closed every road south of the Millbrook bridge.")]
+    split, = diff_blocks([P(WATER)], parts)
+    assert split.new_text == "\n\n".join(p.text for p in parts)
+    assert rebuild(split.words, "-") == split.old_text and rebuild(split.words, "+") == split.new_text
+    assert split.similarity is not None and split.similarity >= 0.8
+    merged, = diff_blocks(parts, [P(WATER)])
+    assert merged.kind == "merged" and merged.old_indices == (0, 1) and merged.block_kind == "paragraph"
+
+
+def test_min_move_words() -> None:
+    old, new = [P("Photo: AP Images"), *BASE[:2]], [*BASE[:2], P("Photo: AP Images")]
+    assert [c.kind for c in diff_blocks(old, new)] == ["removed", "added"]
+    assert [c.kind for c in diff_blocks(old, new, min_move_words=3)] == ["moved"]
+
+
+def test_global_rare_word_candidates() -> None:
+    """Far more leftovers than the all-pairs limit still find an edited, moved paragraph."""
+    filler_old = [P(f"Unrelated item number {i} about topic {i * 7} of the day.") for i in range(80)]
+    filler_new = [P(f"Different story {i} covering matter {i * 11} in brief.") for i in range(80)]
+    old = [P(HISTORY), *filler_old, P(RAIN)]
+    new = [P(RAIN), *filler_new, P(HISTORY.replace("2023", "2021"))]
+    moved = [c for c in diff_blocks(old, new) if c.kind == "moved"]
+    assert [(c.old_indices, c.new_indices) for c in moved] == [((0,), (81,))]
+    assert moved[0].tags == ("numbers",)
+
+
+def test_large_gap_pairs_edits_and_splits() -> None:
+    """A gap too big to compare every pair (60 x 61) still pairs each edit with its original."""
+    old = [P(f"Paragraph {i} reports that district {i * 13} counted {i * 7} damaged homes near bridge {i}.")
+           for i in range(60)]
+    new = [P(b.text.replace("damaged", "flooded")) for b in old]
+    new[30:31] = [P("Paragraph 30 reports that district 390 counted"), P("210 damaged homes near bridge 30.")]
+    changes = diff_blocks(old, new)
+    assert [(c.kind, c.old_indices, c.new_indices) for c in changes] == [
+        *(("changed", (i,), (i,)) for i in range(30)), ("split", (30,), (30, 31)),
+        *(("changed", (i,), (i + 1,)) for i in range(31, 60))]
+
+
+def test_sorted_by_new_position() -> None:
+    new = [P("A brand new opening paragraph about the flood."), BASE[0], BASE[3], BASE[2],
+           P(RAIN.replace("40", "60")), BASE[4]]
+    changes = diff_blocks(BASE, new)
+    keys = [c.new_indices[0] for c in changes if c.new_indices]
+    assert keys == sorted(keys)
+    removed = [c.old_indices for c in changes if c.kind == "removed"]
+    assert removed == [(1,), (5,)]
+
+
+# --- word_diff and tag_change -------------------------------------------------------------
+
+
+def rebuild(words: Sequence[tuple[str, str]] | None, side: str) -> str:
+    assert words is not None
+    return "".join(text for op, text in words if op in ("=", side))
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("", "", ()),
+    ("same", "same", (("=", "same"),)),
+    ("", "new", (("+", "new"),)),
+    ("old", "", (("-", "old"),)),
+    ("55,000 people", "60,000 people", (("-", "55,000"), ("+", "60,000"), ("=", " people"))),
+    ("a 3.5% rise", "a 12% rise", (("=", "a "), ("-", "3.5%"), ("+", "12%"), ("=", " rise"))),
+    ("the cat sat on the mat", "a dog sat on a rug",
+     (("-", "the cat"), ("+", "a dog"), ("=", " sat on "), ("-", "the mat"), ("+", "a rug"))),
+    ("Torres said", "Torres-Diaz said", (("=", "Torres"), ("+", "-Diaz"), ("=", " said"))),
+])
+def test_word_diff_cases(old: str, new: str, expected: tuple[tuple[str, str], ...]) -> None:
+    assert word_diff(old, new) == expected
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("55,000 and 3.5 or 12%.", ["55,000", " ", "and", " ", "3.5", " ", "or", " ", "12%", "."]),
+    ("in 2024.The end", ["in", " ", "2024", ".", "The", " ", "end"]),
+    ("don't Smith’s", ["don't", " ", "Smith’s"]),
+    ("नमस्ते दुनिया", ["नमस्ते", " ", "दुनिया"]),
+    ("cafe\u0301", ["cafe\u0301"]),
+])
+def test_tokenize(text: str, tokens: list[str]) -> None:
+    assert tokenize(text) == tokens
+
+
+@pytest.mark.parametrize("old, new, tags", [
+    (QUOTE, QUOTE, ()),
+    (QUOTE, '"We have found 12 bodies," said Chief Ana Torres.', ()),
+    (QUOTE, "“We have found 14 bodies,” said Chief Ana Torres.", ("numbers", "quotes")),
+    (QUOTE, "“We have found twelve bodies,” said Chief Ana Torres.", ("numbers", "quotes")),
+    ("Officials said 12 bodies were found.", "Officials said 14 bodies were found.", ("numbers",)),
+    ("Rain fell.", "Rain fell again.", ()),
+    ("He said he was fine.", "He said: “I am fine.”", ("quotes",)),
+    ("The MAYOR spoke, briefly.", "The mayor spoke briefly!", ("cosmetic",)),
+    ("a well-known fact", "a well known fact", ("cosmetic",)),
+    ("a 3.5 million budget", "a 35 million budget", ("numbers",)),
+    ("Rain fell.", "Rain fell all night across the valley.", ("expanded",)),
+    ("Rain fell all night across the valley.", "Rain fell.", ("trimmed",)),
+    ("said Chief Ana Torres.", "said Chief Maria Torres.", ("names",)),
+    ("Torres said the dam failed.", "The dam failed, Torres said.", ()),
+    ("Shelters opened.", "Shelters opened in Millbrook on Thursday.", ("expanded", "names")),
+    ("He said it was 'fine' then.", "He said it was 'not fine' then.", ("quotes",)),
+])
+def test_tag_change(old: str, new: str, tags: tuple[str, ...]) -> None:
+    assert tag_change(old, new) == tags
+
+
+def test_lis() -> None:
+    assert lis([]) == []
+    assert lis([4, 3, 2]) in ([0], [1], [2])
+    seq = [5, 0, 9, 1, 2, 8, 3, 7, 4]
+    positions = lis(seq)
+    assert positions == sorted(positions)
+    assert [seq[p] for p in positions] in ([0, 1, 2, 3, 7], [0, 1, 2, 3, 4])
+
+
+# --- properties -----------------------------------------------------------------------------
+
+
+def check_accounting(old: Sequence[Block], new: Sequence[Block], changes: Sequence[Change]) -> None:
+    """Every block is unchanged (aligned in order with an equal key) or named by exactly one change."""
+    named_old = [i for c in changes if c.kind != "duplicated" for i in c.old_indices]
+    named_new = [j for c in changes for j in c.new_indices]
+    assert len(named_old) == len(set(named_old)) and len(named_new) == len(set(named_new))
+    assert all(0 <= i < len(old) for c in changes for i in c.old_indices)
+    assert all(0 <= j < len(new) for j in named_new)
+    free_old = [i for i in range(len(old)) if i not in set(named_old)]
+    free_new = [j for j in range(len(new)) if j not in set(named_new)]
+    assert len(free_old) == len(free_new)
+    assert all(old[i].key == new[j].key for i, j in zip(free_old, free_new))
+    for c in changes:
+        assert c.kind != "removed" or (c.new_indices == () and c.new_text is None)
+        assert c.kind != "added" or (c.old_indices == () and c.old_text is None)
+        assert c.kind not in ("split", "merged") or len(c.new_indices) + len(c.old_indices) >= 3
+        if c.words is not None:
+            assert rebuild(c.words, "-") == c.old_text and rebuild(c.words, "+") == c.new_text
+        assert c.similarity is None or 0 <= c.similarity <= 1
+        assert list(c.tags) == sorted(set(c.tags)) and set(c.tags) <= KNOWN_TAGS
+        assert c.block_kind in BLOCK_KINDS
+    positions = [min(c.new_indices) for c in changes if c.new_indices]
+    assert positions == sorted(positions)
+
+
+# Texts chosen so random documents hit every path: exact repeats, light edits, splits and
+# merges (the halves and the joined pair), case-only edits and short boilerplate.
+POOL = [LEDE, LEDE.replace("55,000", "60,000"), QUOTE, QUOTE.replace("12", "14"), WATER,
+        "Water reached the first-floor windows of homes along the Lark River by dawn.",
+        "The county closed every road south of the Millbrook bridge.",
+        SHELTERS, SHELTERS.lower(), HISTORY, RAIN, HISTORY + " " + RAIN, "Advertisement", "Photo: AP",
+        "Rain.", "Rain fell all night.", "—"]
+pool_blocks = st.builds(Block, st.sampled_from(BLOCK_KINDS), st.sampled_from(POOL))
+documents = st.lists(pool_blocks, max_size=14)
+unicode_blocks = st.builds(Block, st.sampled_from(BLOCK_KINDS), st.text(min_size=1, max_size=40))
+PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(documents)
+def test_self_diff_is_empty(doc: list[Block]) -> None:
+    assert diff_blocks(doc, doc) == ()
+
+
+@PROPERTY
+@given(documents, documents, st.integers(min_value=0, max_value=6))
+def test_accounting_invariant(old: list[Block], new: list[Block], min_move_words: int) -> None:
+    check_accounting(old, new, diff_blocks(old, new, min_move_words=min_move_words))
+
+
+@PROPERTY
+@given(documents, st.data())
+def test_accounting_after_shuffle_and_edits(old: list[Block], data: st.DataObject) -> None:
+    new = data.draw(st.permutations(old))
+    extra = data.draw(st.lists(st.tuples(st.integers(0, 20), pool_blocks), max_size=4))
+    for at, block in extra:
+        new.insert(at % (len(new) + 1), block)
+    check_accounting(old, new, diff_blocks(old, new))
+
+
+@PROPERTY
+@given(st.lists(unicode_blocks, max_size=8), st.lists(unicode_blocks, max_size=8))
+def test_arbitrary_unicode_never_raises(old: list[Block], new: list[Block]) -> None:
+    check_accounting(old, new, diff_blocks(old, new))
+
+
+@PROPERTY
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_word_diff_rebuilds_both_texts(old: str, new: str) -> None:
+    words = word_diff(old, new)
+    assert rebuild(words, "-") == old and rebuild(words, "+") == new
+    assert all(text for _, text in words)
+    assert all(a[0] != b[0] for a, b in zip(words, words[1:]))
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(["55,000", "3.5%", "Torres", "don't", "the", "“", "”", ",", " ", "\n", "é",
+                                 "e\u0301", "12"]), max_size=20),
+       st.lists(st.sampled_from(["60,000", "12%", "Ana", "the", ".", " ", "word"]), max_size=20))
+def test_word_diff_never_splits_words(base: list[str], extra: list[str]) -> None:
+    old = "".join(base)
+    new = "".join(base[: len(base) // 2] + extra + base[len(base) // 2:])
+    words = word_diff(old, new)
+    assert rebuild(words, "-") == old and rebuild(words, "+") == new
+    for side, text in (("-", old), ("+", new)):
+        # every segment boundary on this side falls on a token boundary
+        bounds, pos = set(), 0
+        for token in tokenize(text):
+            pos += len(token)
+            bounds.add(pos)
+        pos = 0
+        for op, seg in words:
+            if op in ("=", side):
+                pos += len(seg)
+                assert pos in bounds
+
+
+@PROPERTY
+@given(st.text(max_size=60), st.text(max_size=60))
+def test_tag_change_never_raises(old: str, new: str) -> None:
+    tags = tag_change(old, new)
+    assert list(tags) == sorted(set(tags)) and set(tags) <= KNOWN_TAGS
+    assert "cosmetic" not in tags or tags == ("cosmetic",)
+
+
+# --- contract and purity ------------------------------------------------------------------------
+
+CONTRACT = Path(str(resources.files("provtrack") / "contract"))
+
+
+def test_diff_json_matches_schema() -> None:
+    schemas = {p.name: json.loads(p.read_text()) for p in CONTRACT.glob("*.schema.json")}
+    registry = Registry().with_resources(
+        (s["$id"], Resource.from_contents(s)) for s in schemas.values())
+    validator = jsonschema.Draft202012Validator(schemas["diff.schema.json"], registry=registry)
+    new = [BASE[0], BASE[5], P(QUOTE.replace("12", "14")), CAPTION, CAPTION,
+           P("Water reached the first-floor windows of homes along the Lark River by dawn."),
+           P("The county closed every road south of the Millbrook bridge."), BASE[4], P("Live updates.")]
+    changes = diff_blocks(BASE, new)
+    assert {c.kind for c in changes} >= {"moved", "changed", "duplicated", "added", "removed", "split"}
+    old_side, new_side = Side("old.html", "0" * 64), Side("new.html", "f" * 64, fetched_at="2026-02-05T09:42:00+00:00")
+    diff = Diff(old_side, new_side, tuple(BASE), tuple(new), changes)
+    document = {"schema": "provtrack.diff/1", "old": old_side.to_json(), "new": new_side.to_json(),
+                "summary": diff.summary(), "changes": [c.to_json() for c in changes]}
+    validator.validate(json.loads(json.dumps(document)))
+    assert diff.summary()["unchanged"] == len(new) - len({j for c in changes for j in c.new_indices})
+
+
+def test_core_imports_no_cli_libraries() -> None:
+    code = ("import sys, provtrack.diff, provtrack.align; "
+            "print(sorted(m for m in ('click', 'rich', 'git') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

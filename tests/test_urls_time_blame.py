@@ -1,0 +1,88 @@
+"""Pure helpers: article identity, timestamps, paragraph lineage."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, strategies as st
+
+from provtrack.blame import trace
+from provtrack.errors import UsageError
+from provtrack.model import Block
+from provtrack.timeutil import human, normalize_timestamp
+from provtrack.urls import article_id, normalize_url
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("HTTPS://WWW.News.Example:443/a/b?utm_source=x&id=3#top", "https://www.news.example/a/b?id=3"),
+    ("http://news.example:8080", "http://news.example:8080/"),
+    ("https://news.example/x?fbclid=1&gclid=2&utm_medium=m", "https://news.example/x"),
+    ("https://bücher.example/straße", "https://xn--bcher-kva.example/stra%C3%9Fe"),
+    ("https://news.example/a%20b", "https://news.example/a%20b"),
+])
+def test_normalize_url(url, expected):
+    assert normalize_url(url) == expected
+
+
+def test_article_ids_are_readable_and_distinct():
+    aid = article_id("https://www.valleyledger.example/news/2026/02/05/kestrel-valley-flood?utm_source=x")
+    assert re.fullmatch(r"valleyledger\.example--news-2026-02-05-kestrel-valley-flood-[0-9a-f]{8}", aid)
+    assert article_id("https://news.example/Story") != article_id("https://news.example/story")
+    assert article_id("https://news.example/story?utm_source=a") == article_id("https://news.example/story")
+
+
+@given(st.text())
+def test_article_ids_are_path_safe_for_any_url(path):
+    aid = article_id("https://news.example/" + path)
+    assert re.fullmatch(r"[a-z0-9][a-z0-9.-]*", aid)
+    assert ".." not in aid and "/" not in aid and len(aid) <= 110
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-02-05T10:00Z", "2026-02-05T10:00:00+00:00"),
+    ("2026-02-05T11:00:00+01:00", "2026-02-05T10:00:00+00:00"),
+    ("2026-02-05", "2026-02-05T00:00:00+00:00"),
+    ("2026-02-05 10:00:30", "2026-02-05T10:00:30+00:00"),
+])
+def test_timestamps_normalise_to_utc(text, expected):
+    assert normalize_timestamp(text) == expected
+
+
+def test_bad_timestamp_is_a_usage_error():
+    with pytest.raises(UsageError, match="bad timestamp"):
+        normalize_timestamp("yesterday")
+    assert human("2026-02-05T10:00:00+00:00") == "2026-02-05 10:00 UTC"
+
+
+def _blocks(*texts: str) -> list[Block]:
+    return [Block("paragraph", t) for t in texts]
+
+
+def test_lineage_survives_edits_moves_and_restoration():
+    from provtrack.diff import diff_blocks
+
+    a = "The council met on Tuesday to discuss the new harbour budget for next year."
+    b = "Residents protested outside the town hall for most of the afternoon session."
+    c = "The mayor declined to comment on the protest when reached by phone later."
+    history = [
+        ("v1", _blocks(a, b)),
+        ("v2", _blocks(a.replace("Tuesday", "Wednesday"), b, c)),   # edit + addition
+        ("v3", _blocks(c, a.replace("Tuesday", "Wednesday"))),       # b removed, c moved up
+        ("v4", _blocks(c, a.replace("Tuesday", "Wednesday"), b)),    # b restored
+    ]
+    lineage = trace(history, diff_blocks)
+    last = lineage[-1]
+    assert [lin.origin for lin in last] == ["v2", "v1", "v1"]
+    assert last[1].last_changed == "v2" and last[1].edits == 1
+    assert last[2].last_changed == "v4"  # it reappeared in v4, but its origin is still v1
+
+
+def test_core_imports_no_terminal_cli_or_git_layers():
+    code = ("import sys, provtrack.model, provtrack.extract, provtrack.diff, provtrack.blame, provtrack.urls, "
+            "provtrack.timeutil, provtrack.errors; "
+            "print(sorted(m for m in ('click', 'rich', 'git') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
