@@ -25,6 +25,8 @@ DEFAULT_STORE = "snapshots"
 _UNSAFE_JSON = re.compile("[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 FORMAT_RICH_JSON = click.Choice(["rich", "json"])
+# click >= 8.2 raises this for a bare `provtrack`; older versions print the help themselves
+_NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
 # -- plumbing shared by commands ---------------------------------------------------------
@@ -43,10 +45,14 @@ def open_store(path: str, *, create: bool = False) -> Store:
     return Store(path, create=create)
 
 
+def _store_default(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    # the command's --store wins, then the group's --store, then PROVTRACK_STORE, then ./snapshots
+    return value or ctx.find_root().params.get("store_path") or os.environ.get("PROVTRACK_STORE") or DEFAULT_STORE
+
+
 def store_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--store", "store_path", envvar="PROVTRACK_STORE", default=DEFAULT_STORE,
-                        show_default=True, metavar="DIR",
-                        help="Snapshot store (a git repository); also PROVTRACK_STORE.")(func)
+    return click.option("--store", "store_path", metavar="DIR", callback=_store_default,
+                        help="Snapshot store (a git repository; default ./snapshots, or PROVTRACK_STORE).")(func)
 
 
 def fetch_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -63,6 +69,22 @@ def _fetch_kwargs(timeout: float, max_bytes: int) -> dict[str, Any]:
 
 class ProvtrackGroup(click.Group):
     """Turns expected failures into one line on stderr and an exit code; never a traceback."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except _NO_ARGS_IS_HELP as exc:  # `provtrack` alone: show the help, not an error line
+            click.echo(exc.ctx.get_help() if exc.ctx is not None else "provtrack --help")
+            raise SystemExit(2) from None
+        except click.UsageError as exc:
+            hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+            _fail(exc.format_message() + hint, exc.exit_code)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            _fail("aborted", 1)
+        raise SystemExit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -94,7 +116,9 @@ def _fail(message: str, code: int) -> None:
 @click.version_option(__version__, "--version", prog_name="provtrack")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour in terminal output (NO_COLOR and FORCE_COLOR are honoured with auto).")
-def cli(color: str) -> None:
+@click.option("--store", "store_path", metavar="DIR", envvar="PROVTRACK_STORE",
+              help="Snapshot store for every command (default ./snapshots); also PROVTRACK_STORE.")
+def cli(color: str, store_path: str | None) -> None:
     """Track how news articles change: snapshot, diff and trace every paragraph.
 
     \b
@@ -172,7 +196,6 @@ def snapshot(ctx: click.Context, sources: tuple[str, ...], store_path: str, url:
     if url and len(sources) > 1:
         raise UsageError("--url names one article; give one SOURCE with it")
     store = open_store(store_path, create=True)
-    out = console(ctx)
     failed = 0
     for source in sources:
         try:
@@ -187,9 +210,9 @@ def snapshot(ctx: click.Context, sources: tuple[str, ...], store_path: str, url:
         ref = result.ref
         if result.created:
             line = "first version" if ref.version == 1 else summary_line(result.summary)
-            out.print(safe_text(f"{result.article}  v{ref.version}  {ref.short_commit}  {line}"))
+            click.echo(visible(f"{result.article}  v{ref.version}  {ref.short_commit}  {line}"))
         else:
-            out.print(safe_text(f"{result.article}  unchanged (still v{ref.version}, {ref.short_commit})"))
+            click.echo(visible(f"{result.article}  unchanged (still v{ref.version}, {ref.short_commit})"))
     if failed:
         raise SystemExit(1)
 

@@ -19,7 +19,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 _HOST_JUNK = re.compile(r"[^a-z0-9.-]+")
 #: how much of the URL's readable part an id keeps; the hash keeps ids unique
-MAX_SLUG = 48
+MAX_SLUG = 40
+_NOISE = frozenset({"html", "htm", "php", "asp", "aspx", "amp", "index"})
 HASH_LEN = 8
 
 
@@ -61,7 +62,8 @@ def normalize_url(url: str) -> str:
 def article_id(url: str) -> str:
     """A short, readable, path-safe id for a normalised article URL.
 
-    `host--slug-hash`: the host without `www.`, the last meaningful path words, and
+    `host--slug-hash`: the host without `www.`, the words of the last path segment that has
+    letters (at most 40 characters), and
     8 hex digits of the URL's sha256 so that distinct URLs never share an id.
     Only [a-z0-9.-], never starting with a dot, never containing `..`.
     """
@@ -73,10 +75,15 @@ def article_id(url: str) -> str:
     if host.startswith("www."):
         host = host[4:]
     host = host[:40].strip(".-") or "local"
-    words = [w for w in _SLUG_JUNK.split(unquote(parts.path).lower()) if w and w not in {"html", "htm", "php", "amp"}]
-    slug = "-".join(words)
+    slug = ""
+    # the last path segment with letters in it usually carries the headline words
+    for segment in reversed(unquote(parts.path).lower().split("/")):
+        words = [w for w in _SLUG_JUNK.split(segment) if w and w not in _NOISE]
+        if any(c.isalpha() for w in words for c in w):
+            slug = "-".join(words)
+            break
     if len(slug) > MAX_SLUG:
-        slug = slug[-MAX_SLUG:].lstrip("-")
+        slug = slug[:MAX_SLUG].rsplit("-", 1)[0] or slug[:MAX_SLUG]
     return f"{host}--{slug}-{digest}" if slug else f"{host}--{digest}"
 
 

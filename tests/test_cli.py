@@ -55,7 +55,7 @@ def test_version_and_module_entry_point():
 def test_snapshot_prints_id_version_commit_and_summary(run, saved_versions):
     first = run("snapshot", saved_versions[0], "--url", URL, "--at", "2026-02-05T08:10:00Z")
     assert first.exit_code == 0
-    assert "valleyledger.example--news-2026-02-05-kestrel-valley-flood-evacuation-" in first.output
+    assert "valleyledger.example--kestrel-valley-flood-evacuation-" in first.output
     assert " v1 " in first.output and "first version" in first.output
     second = run("snapshot", saved_versions[1], "--url", URL, "--at", "2026-02-05T11:45:00Z")
     assert " v2 " in second.output and "~" in second.output and "duplicated" in second.output
@@ -175,7 +175,7 @@ def test_stdin_and_plain_text(run, validate):
     body = "First paragraph\nstill first.\n\n\nSecond   paragraph.\n"
     data = json.loads(run("extract", "-", "--format", "json", input=body).output)
     assert [b["text"] for b in data["blocks"]] == ["First paragraph still first.", "Second paragraph."]
-    assert run("snapshot", "-", input=body).exit_code == 1  # needs --url
+    assert run("snapshot", "-", input=body).exit_code == 2  # a usage error: stdin needs --url
     ok = run("snapshot", "-", "--url", "https://notes.example/a", input=body)
     assert ok.exit_code == 0 and "notes.example--a-" in ok.output
 

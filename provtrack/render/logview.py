@@ -184,7 +184,8 @@ class ArticleListView:
         items: list[RenderableType] = []
         if not self.rows:
             items.append(Text("No articles tracked yet.", style="provtrack.fold"))
-        elif options.max_width >= TABLE_MIN_WIDTH:
+        elif options.max_width >= max(TABLE_MIN_WIDTH, max(len(row.id) for row in self.rows) + 70):
+            # a table only when ids fit on one line beside the other columns; otherwise stack
             table = _table(("article", None), ("versions", 8), ("first (UTC)", 16), ("last (UTC)", 16),
                            ("title / url", None), ids=[row.id for row in self.rows],
                            width=options.max_width)
