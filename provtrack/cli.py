@@ -414,7 +414,7 @@ def demo(ctx: click.Context, store_path: str | None) -> None:
         out.print(safe_text(f"Snapshotted {len(result.snapshots)} versions of a fictional article into "
                             f"{'a temporary store' if temporary else path}:", style="provtrack.header"))
         for snap in result.snapshots:
-            out.print(safe_text(f"  v{snap.ref.version}  {snap.ref.fetched_at}  {snap.ref.short_commit}  {snap.location}"))
+            out.print(safe_text(f"  v{snap.ref.version}  {snap.ref.fetched_at}  {snap.ref.short_commit}  {Path(snap.location).name}"))
         out.print()
         out.print(LogView(result.article, result.url, result.log))
         out.print()

@@ -112,6 +112,16 @@ class ArticleEntry:
         return str(self.meta.get("article_url") or self.meta.get("requested_url") or "")
 
 
+def _load_meta(data: bytes, where: str) -> dict[str, Any]:
+    try:
+        meta = json.loads(data)
+    except ValueError:
+        raise StoreError(f"corrupt {META_FILE} for {where} (not JSON); run `git fsck` in the store") from None
+    if not isinstance(meta, dict):
+        raise StoreError(f"corrupt {META_FILE} for {where} (not an object)")
+    return meta
+
+
 def article_dir(article: str) -> str:
     """The store path of an article's directory."""
     return f"articles/{id_hash(article)[:2]}/{article}"
@@ -198,7 +208,7 @@ class Store:
 
     def read_meta(self, ref: SnapshotRef) -> dict[str, Any]:
         """The meta.json of a stored version."""
-        return json.loads(self._read_blob(ref.commit, f"{article_dir(ref.article)}/{META_FILE}"))
+        return _load_meta(self._read_blob(ref.commit, f"{article_dir(ref.article)}/{META_FILE}"), ref.label)
 
     def read_blocks(self, ref: SnapshotRef) -> tuple[Block, ...]:
         """The extracted blocks of a stored version."""
@@ -240,9 +250,18 @@ class Store:
         if head is None:
             return None
         try:
-            return json.loads(self._read_blob(head, f"{article_dir(article)}/{META_FILE}"))
+            data = self._read_blob(head, f"{article_dir(article)}/{META_FILE}")
         except NotFoundError:
             return None
+        return _load_meta(data, article)
+
+    def latest(self, article: str) -> StoredVersion | None:
+        """The newest version of *article* (git stops at the first commit that touched it)."""
+        if self.head() is None:
+            return None
+        out = self.repo.git.log("-1", "--format=%H%x1f%B", REF, "--", f"{article_dir(article)}/{META_FILE}")
+        commit, sep, message = out.strip().partition("\x1f")
+        return self._version_from(commit, message) if sep else None
 
     def find_article(self, *urls: str) -> str | None:
         """The id of the first article already stored under one of *urls* (normalised), if any."""

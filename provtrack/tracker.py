@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from provtrack import __version__
 from provtrack.blame import Lineage, trace
 from provtrack.diff import diff_blocks
-from provtrack.errors import ExtractError, UsageError
+from provtrack.errors import ExtractError, StoreError, UsageError
 from provtrack.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract
 from provtrack.fetch import fetch
 from provtrack.model import (
@@ -128,7 +128,10 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
         check = {"article": article, "fetched_at": record.fetched_at, "location": record.location,
                  "status": record.status, "raw_sha256": record.sha256}
         if previous is not None:
-            prev_ref = store.resolve(article, "latest").ref
+            latest = store.latest(article)
+            if latest is None:
+                raise StoreError(f"{article} has a meta.json but no commit history; run `git fsck` in the store")
+            prev_ref = latest.ref
             prev_blocks = store.read_blocks(prev_ref)
             if dump_blocks(prev_blocks) == blocks_text:
                 store.record_check({**check, "result": "unchanged", "version": prev_ref.version})
