@@ -8,7 +8,6 @@ import re
 import shutil
 import sys
 import tempfile
-from functools import wraps
 from pathlib import Path
 from typing import Any, Callable
 

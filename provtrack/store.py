@@ -17,11 +17,9 @@ costs time proportional to what changed, and a version is either fully on
 from __future__ import annotations
 
 import fcntl
-import io
 import json
 import os
 import re
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,9 +27,9 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 import git
-from gitdb import IStream
-from git.objects.fun import tree_to_stream
 
+from provtrack.blockfile import BLOCKS_FILE, load_blocks
+from provtrack.gitwrite import MODE_BLOB, MODE_TREE, GitWriter
 from provtrack.errors import NotFoundError, StoreError, UsageError
 from provtrack.model import Block, SnapshotRef
 from provtrack.urls import article_id, id_hash, is_url, normalize_url
@@ -40,13 +38,9 @@ STORE_FORMAT = 1
 MARKER = "provtrack-store.json"
 BRANCH = "main"
 REF = f"refs/heads/{BRANCH}"
-BLOCKS_FILE = "blocks.txt"
 META_FILE = "meta.json"
 DEFAULT_LOCK_TIMEOUT = 30.0
 
-_MODE_BLOB = 0o100644
-_MODE_TREE = 0o040000
-_ZERO = "0" * 40
 _REV_NUM = re.compile(r"^v?(\d+)$")
 _REV_LATEST = re.compile(r"^(latest|head)(?:~(\d+))?$")
 _REV_TIME = re.compile(r"^\{(.+)\}$")
@@ -59,35 +53,6 @@ TRAILER_KEYS = {
     "Provtrack-Fetched-At": "fetched_at",
     "Provtrack-Raw-SHA256": "raw_sha256",
 }
-
-
-# -- the one-block-per-line format ------------------------------------------------------
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "r": "\r"}.get(m.group(1), m.group(1)), text)
-
-
-def dump_blocks(blocks: tuple[Block, ...] | list[Block]) -> str:
-    """Serialise blocks losslessly, one per line: `<kind>: <text>` (backslash escapes newlines)."""
-    return "".join(f"{b.kind}: {_escape(b.text)}\n" for b in blocks)
-
-
-def load_blocks(data: str) -> tuple[Block, ...]:
-    """Parse the output of `dump_blocks`."""
-    blocks = []
-    lines = data.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    for number, line in enumerate(lines, 1):
-        kind, sep, text = line.partition(": ")
-        if not sep:
-            raise StoreError(f"malformed block line {number} in {BLOCKS_FILE}")
-        blocks.append(Block(kind, _unescape(text)))
-    return tuple(blocks)
 
 
 # -- values the store hands out ---------------------------------------------------------
@@ -144,6 +109,7 @@ class Store:
     def __init__(self, path: str | os.PathLike[str], *, create: bool = False) -> None:
         self.path = Path(path)
         self.repo = self._open(create)
+        self._git = GitWriter(self.repo, REF)
         self._check_format()
 
     # -- opening ------------------------------------------------------------------------
@@ -404,38 +370,16 @@ class Store:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _store_blob(self, data: bytes) -> bytes:
-        return self.repo.odb.store(IStream("blob", len(data), io.BytesIO(data))).binsha
-
-    def _store_tree(self, entries: dict[str, tuple[bytes, int]]) -> bytes:
-        # git orders tree entries as if directory names ended in "/"
-        ordered = sorted(entries.items(), key=lambda kv: kv[0] + ("/" if kv[1][1] == _MODE_TREE else ""))
-        buf = io.BytesIO()
-        tree_to_stream([(sha, mode, name) for name, (sha, mode) in ordered], buf.write)
-        data = buf.getvalue()
-        return self.repo.odb.store(IStream("tree", len(data), io.BytesIO(data))).binsha
-
-    def _tree_entries(self, commit: str | None, path: str) -> dict[str, tuple[bytes, int]]:
-        if commit is None:
-            return {}
-        try:
-            tree = self.repo.commit(commit).tree
-            if path:
-                tree = tree / path
-        except KeyError:
-            return {}
-        return {item.name: (item.binsha, item.mode) for item in tree}
-
     def ensure_initialised(self) -> str:
         """Create the first commit (the format marker) if the store is empty; returns `main`'s commit."""
         head = self.head()
         if head is not None:
             return head
         marker = json.dumps({"format": STORE_FORMAT, "layout": "articles/<hh>/<article-id>"}, indent=2) + "\n"
-        tree = self._store_tree({MARKER: (self._store_blob(marker.encode()), _MODE_BLOB)})
-        commit = self._commit(tree.hex(), None, "Initialise provtrack store\n", None)
-        self._update_ref(commit, None)
-        self._sync_worktree({MARKER: (marker.encode(), self._store_blob(marker.encode()))}, prefix="", removed=())
+        tree = self._git.tree({MARKER: (self._git.blob(marker.encode()), MODE_BLOB)})
+        commit = self._git.commit(tree.hex(), None, "Initialise provtrack store\n", None)
+        self._git.update_ref(commit, None)
+        self._git.sync_worktree({MARKER: (marker.encode(), self._git.blob(marker.encode()))}, prefix="", removed=())
         return commit
 
     def write_version(self, article: str, files: Mapping[str, bytes], *, message: str, date: str) -> str:
@@ -447,79 +391,20 @@ class Store:
         parent = self.ensure_initialised()
         adir = article_dir(article)
         shard_path, _ = adir.rsplit("/", 1)
-        art_entries = {name: (self._store_blob(data), _MODE_BLOB) for name, data in files.items()}
-        art_tree = self._store_tree(art_entries)
-        shard = self._tree_entries(parent, shard_path)
-        shard[article] = (art_tree, _MODE_TREE)
-        arts = self._tree_entries(parent, "articles")
-        arts[shard_path.split("/")[1]] = (self._store_tree(shard), _MODE_TREE)
-        root = self._tree_entries(parent, "")
-        root["articles"] = (self._store_tree(arts), _MODE_TREE)
-        old_names = set(self._tree_entries(parent, adir))
-        commit = self._commit(self._store_tree(root).hex(), parent, message, date)
-        self._update_ref(commit, parent)
-        self._sync_worktree({n: (files[n], art_entries[n][0]) for n in files}, prefix=adir + "/",
+        art_entries = {name: (self._git.blob(data), MODE_BLOB) for name, data in files.items()}
+        art_tree = self._git.tree(art_entries)
+        shard = self._git.entries(parent, shard_path)
+        shard[article] = (art_tree, MODE_TREE)
+        arts = self._git.entries(parent, "articles")
+        arts[shard_path.split("/")[1]] = (self._git.tree(shard), MODE_TREE)
+        root = self._git.entries(parent, "")
+        root["articles"] = (self._git.tree(arts), MODE_TREE)
+        old_names = set(self._git.entries(parent, adir))
+        commit = self._git.commit(self._git.tree(root).hex(), parent, message, date)
+        self._git.update_ref(commit, parent)
+        self._git.sync_worktree({n: (files[n], art_entries[n][0]) for n in files}, prefix=adir + "/",
                             removed=old_names - set(files))
         return commit
-
-    def _commit(self, tree: str, parent: str | None, message: str, date: str | None) -> str:
-        env = {}
-        if date:
-            env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-        reader = self.repo.config_reader()
-        if not reader.get_value("user", "name", ""):
-            env.update(GIT_AUTHOR_NAME="provtrack", GIT_COMMITTER_NAME="provtrack")
-        if not reader.get_value("user", "email", ""):
-            env.update(GIT_AUTHOR_EMAIL="provtrack@localhost", GIT_COMMITTER_EMAIL="provtrack@localhost")
-        args = [tree] + (["-p", parent] if parent else [])
-        try:
-            return self._git_input("commit_tree", *args, data=message.encode("utf-8"), env=env).strip()
-        except git.GitCommandError as exc:
-            raise StoreError(f"git commit-tree failed: {exc.stderr.strip() or exc}") from None
-
-    def _git_input(self, command: str, *args: str, data: bytes, env: Mapping[str, str] | None = None) -> str:
-        """Run a git command with *data* on its standard input (which must be a real file for gitpython)."""
-        with tempfile.TemporaryFile() as stdin:
-            stdin.write(data)
-            stdin.seek(0)
-            return getattr(self.repo.git, command)(*args, istream=stdin, env=dict(env or {}))
-
-    def _update_ref(self, commit: str, expected: str | None) -> None:
-        try:
-            self.repo.git.update_ref("-m", "provtrack snapshot", REF, commit, expected or _ZERO)
-        except git.GitCommandError as exc:
-            raise StoreError(f"store changed underneath this write; nothing was stored ({exc.stderr.strip()})") from None
-        if not self.repo.bare and self.repo.head.is_detached is False:
-            try:
-                if self.repo.head.reference.path != REF:
-                    self.repo.git.symbolic_ref("HEAD", REF)
-            except (TypeError, git.GitCommandError):
-                pass
-
-    def _sync_worktree(self, files: Mapping[str, tuple[bytes, bytes]], *, prefix: str,
-                       removed: set[str] | tuple[()]) -> None:
-        """Mirror a committed directory into the working tree and index so plain `git status` stays clean.
-
-        Best effort: the commit is already on `main`; a stale working tree never affects provtrack.
-        """
-        if self.repo.bare or self.repo.working_tree_dir is None:
-            return
-        base = Path(self.repo.working_tree_dir)
-        infos = []
-        try:
-            for name, (data, sha) in files.items():
-                target = base / (prefix + name)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(target.name + ".provtrack-tmp")
-                tmp.write_bytes(data)
-                os.replace(tmp, target)
-                infos.append(f"100644 {sha.hex()}\t{prefix}{name}")
-            for name in removed:
-                (base / (prefix + name)).unlink(missing_ok=True)
-                infos.append(f"0 {_ZERO}\t{prefix}{name}")
-            self._git_input("update_index", "--index-info", data=("\n".join(infos) + "\n").encode())
-        except (OSError, git.GitCommandError):
-            pass
 
     # -- cheap check records ------------------------------------------------------------
 

@@ -24,9 +24,8 @@ from provtrack.model import (
     CHANGE_KINDS, Block, Change, Diff, Document, FetchRecord, Metadata, Side, SnapshotRef, VersionInfo,
     sha256_hex, summary_line,
 )
-from provtrack.store import (
-    BLOCKS_FILE, META_FILE, Store, StoredVersion, dump_blocks,
-)
+from provtrack.blockfile import BLOCKS_FILE, dump_blocks
+from provtrack.store import META_FILE, Store, StoredVersion
 from provtrack.timeutil import normalize_timestamp
 from provtrack.urls import article_id, is_url, normalize_url
 

@@ -11,9 +11,8 @@ from hypothesis import given, strategies as st
 
 from provtrack.errors import NotFoundError, StoreError, UsageError
 from provtrack.model import Block, BLOCK_KINDS
-from provtrack.store import (
-    MARKER, META_FILE, BLOCKS_FILE, Store, article_dir, dump_blocks, load_blocks, parse_trailers,
-)
+from provtrack.blockfile import BLOCKS_FILE, dump_blocks, load_blocks
+from provtrack.store import MARKER, META_FILE, Store, article_dir, parse_trailers
 
 
 def _git(path, *args: str) -> str:
