@@ -133,21 +133,18 @@ new  https://news.example/2026/02/minister-teachers
 
 ~ CHANGED  title · ¶1 [numbers]
   Minister promises [-500-]{+5,000+} teachers
-  introduced in v3 · 2026-02-05 10:20 UTC · 5e6f7a8b9c ·
-  https://news.example/2026/02/minister-teachers
+  introduced in v3 · 2026-02-05 10:20 UTC · 5e6f7a8b9c
 
   Schools in the district have struggled for years.
 
 ~ CHANGED  paragraph · old ¶4 → new ¶3 [numbers, quotes]
   The minister said: "We will hire [-500-]{+5,000+} teachers by autumn."
-  introduced in v2 · 2026-02-05 09:42 UTC · 4f2a9c1b3d ·
-  https://news.example/2026/02/minister-teachers
-  origin v1 · 2026-02-01 08:00 UTC · 1a2b3c4d5e · https://news.example/2026/02/minister-teachers
+  introduced in v2 · 2026-02-05 09:42 UTC · 4f2a9c1b3d
+  origin v1 · 2026-02-01 08:00 UTC · 1a2b3c4d5e
 
 + ADDED  paragraph · ¶4
 + Critics said the figure was unrealistic.
-  introduced in v3 · 2026-02-05 10:20 UTC · 5e6f7a8b9c ·
-  https://news.example/2026/02/minister-teachers
+  introduced in v3 · 2026-02-05 10:20 UTC · 5e6f7a8b9c
 
   Unions welcomed the announcement.
 
@@ -157,8 +154,7 @@ new  https://news.example/2026/02/minister-teachers
 
 > MOVED  paragraph · moved from ¶2 to ¶9
   The plan was first floated in 2024.
-  introduced in v2 · 2026-02-05 09:42 UTC · 4f2a9c1b3d ·
-  https://news.example/2026/02/minister-teachers
+  introduced in v2 · 2026-02-05 09:42 UTC · 4f2a9c1b3d
 
   More teachers are expected in rural areas.
 
@@ -195,9 +191,7 @@ new  https://news.example/2026/02/minist
   Minister promises [-500-]{+5,000+}
   teachers
   introduced in v3 · 2026-02-05 10:20
-  UTC · 5e6f7a8b9c ·
-  https://news.example/2026/02/minister-
-  teachers
+  UTC · 5e6f7a8b9c
 
   Schools in the district have struggled
   for years.
@@ -207,21 +201,15 @@ new  https://news.example/2026/02/minist
   The minister said: "We will hire
   [-500-]{+5,000+} teachers by autumn."
   introduced in v2 · 2026-02-05 09:42
-  UTC · 4f2a9c1b3d ·
-  https://news.example/2026/02/minister-
-  teachers
+  UTC · 4f2a9c1b3d
   origin v1 · 2026-02-01 08:00 UTC ·
-  1a2b3c4d5e ·
-  https://news.example/2026/02/minister-
-  teachers
+  1a2b3c4d5e
 
 + ADDED  paragraph · ¶4
 + Critics said the figure was
 + unrealistic.
   introduced in v3 · 2026-02-05 10:20
-  UTC · 5e6f7a8b9c ·
-  https://news.example/2026/02/minister-
-  teachers
+  UTC · 5e6f7a8b9c
 
   Unions welcomed the announcement.
 
@@ -233,9 +221,7 @@ new  https://news.example/2026/02/minist
 > MOVED  paragraph · moved from ¶2 to ¶9
   The plan was first floated in 2024.
   introduced in v2 · 2026-02-05 09:42
-  UTC · 4f2a9c1b3d ·
-  https://news.example/2026/02/minister-
-  teachers
+  UTC · 4f2a9c1b3d
 
   More teachers are expected in rural
   areas.
@@ -269,22 +255,18 @@ new  https://news.example/2026/02/minister-teachers
 
 ~ CHANGED  title · ¶1 [numbers]
   Minister promises [-500-]{+5,000+} teachers
-  introduced in v3 · 2026-02-05 10:20 UTC · 5e6f7a8b9c ·
-  https://news.example/2026/02/minister-teachers
+  introduced in v3 · 2026-02-05 10:20 UTC · 5e6f7a8b9c
 
 … 1 unchanged paragraph …
 
 ~ CHANGED  paragraph · old ¶4 → new ¶3 [numbers, quotes]
   The minister said: "We will hire [-500-]{+5,000+} teachers by autumn."
-  introduced in v2 · 2026-02-05 09:42 UTC · 4f2a9c1b3d ·
-  https://news.example/2026/02/minister-teachers
-  origin v1 · 2026-02-01 08:00 UTC · 1a2b3c4d5e ·
-  https://news.example/2026/02/minister-teachers
+  introduced in v2 · 2026-02-05 09:42 UTC · 4f2a9c1b3d
+  origin v1 · 2026-02-01 08:00 UTC · 1a2b3c4d5e
 
 + ADDED  paragraph · ¶4
 + Critics said the figure was unrealistic.
-  introduced in v3 · 2026-02-05 10:20 UTC · 5e6f7a8b9c ·
-  https://news.example/2026/02/minister-teachers
+  introduced in v3 · 2026-02-05 10:20 UTC · 5e6f7a8b9c
 
 … 3 unchanged paragraphs …
 
@@ -293,8 +275,7 @@ new  https://news.example/2026/02/minister-teachers
 
 > MOVED  paragraph · moved from ¶2 to ¶9
   The plan was first floated in 2024.
-  introduced in v2 · 2026-02-05 09:42 UTC · 4f2a9c1b3d ·
-  https://news.example/2026/02/minister-teachers
+  introduced in v2 · 2026-02-05 09:42 UTC · 4f2a9c1b3d
 
 … 2 unchanged paragraphs …
 

@@ -82,7 +82,7 @@ def test_lineage_survives_edits_moves_and_restoration():
 
 def test_core_imports_no_terminal_cli_or_git_layers():
     code = ("import sys, provtrack.model, provtrack.extract, provtrack.diff, provtrack.blame, provtrack.urls, "
-            "provtrack.timeutil, provtrack.errors; "
+            "provtrack.timeutil, provtrack.errors, provtrack.blockfile, provtrack.align; "
             "print(sorted(m for m in ('click', 'rich', 'git') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -246,7 +246,8 @@ class DiffView:
         parts: list[RenderableType] = [change_header(change, self.diff.new_blocks)]
         parts.extend(self._change_text(change))
         parts.extend(Gutter("  ", safe_text(line, "provtrack.provenance"))
-                     for line in provenance_lines(change.introduced_in, change.origin))
+                     for line in provenance_lines(change.introduced_in, change.origin,
+                                                  known_url=self.diff.new.ref.url if self.diff.new.ref else None))
         return Group(*parts)
 
     def _change_text(self, change: Change) -> list[RenderableType]:

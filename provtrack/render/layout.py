@@ -114,15 +114,20 @@ def side_label(side: Side) -> str:
     return side.ref.label if side.ref is not None else side.location
 
 
-def provenance_lines(introduced_in: SnapshotRef | None, origin: SnapshotRef | None) -> list[str]:
-    """`introduced in v3 · 2026-02-05 10:20 UTC · 4f2a9c1b3d · URL`, plus an `origin` line if different."""
+def provenance_lines(introduced_in: SnapshotRef | None, origin: SnapshotRef | None, *,
+                     known_url: str | None = None) -> list[str]:
+    """`introduced in v3 · 2026-02-05 10:20 UTC · 4f2a9c1b3d`, plus an `origin` line if different.
+
+    The URL is added only where it differs from *known_url* (the one the header already names).
+    """
     lines = []
     if introduced_in is not None:
-        lines.append(f"introduced in {_ref_brief(introduced_in)}")
+        lines.append(f"introduced in {_ref_brief(introduced_in, known_url)}")
     if origin is not None and origin != introduced_in:
-        lines.append(f"origin {_ref_brief(origin)}")
+        lines.append(f"origin {_ref_brief(origin, known_url)}")
     return lines
 
 
-def _ref_brief(ref: SnapshotRef) -> str:
-    return " · ".join([f"v{ref.version}", fmt_time(ref.fetched_at), ref.short_commit, ref.url])
+def _ref_brief(ref: SnapshotRef, known_url: str | None) -> str:
+    parts = [f"v{ref.version}", fmt_time(ref.fetched_at), ref.short_commit]
+    return " · ".join(parts if ref.url == known_url else [*parts, ref.url])
