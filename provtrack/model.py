@@ -238,6 +238,10 @@ class Diff:
     old_blocks: tuple[Block, ...]
     new_blocks: tuple[Block, ...]
     changes: tuple[Change, ...]
+    #: facts a reader needs before the changes, e.g. "v5 has the same text as v3 (reverted to v3)"
+    notes: tuple[str, ...] = ()
+    #: True when a work budget forced a coarser alignment than usual (see `notes`)
+    coarse: bool = False
 
     def summary(self, *, include_cosmetic: bool = True) -> dict[str, int]:
         """Counts per change kind plus `unchanged` (new blocks not named by any change)."""
@@ -320,6 +324,8 @@ class VersionInfo:
     summary: Mapping[str, int] = field(default_factory=dict)
     previous_title: str | None = None
     blocks: int = 0
+    #: an earlier version whose text this version has again (a revert), if any
+    reverts_to: int | None = None
 
     @property
     def title_changed(self) -> bool:

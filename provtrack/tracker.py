@@ -282,6 +282,9 @@ def stored_diff(store: Store, old: StoredVersion, new: StoredVersion) -> Diff:
     new_lineage = trace(new_hist, diff_blocks, diffs=steps)
     old_lineage = new_lineage if same else trace(old_hist, diff_blocks)
     old_pos = next(i for i, (r, _) in enumerate(old_hist) if r.version == old.ref.version)
+    # text seen in an earlier version of the new side's article, absent from the old side, that came back
+    earlier_keys = {b.key for r, blocks in new_hist[:-1] for b in blocks if r.version < new.ref.version}
+    old_keys = {b.key for b in old_blocks}
     changes = []
     for change in diff_blocks(old_blocks, new_blocks):
         if change.new_indices:
@@ -289,9 +292,22 @@ def stored_diff(store: Store, old: StoredVersion, new: StoredVersion) -> Diff:
         else:
             origin = old_lineage[old_pos][change.old_indices[0]].origin
         introduced = _introduced_in(change, new_hist, steps, old.ref.version) if same else new.ref
-        changes.append(replace(change, introduced_in=introduced, origin=origin))
+        tags = change.tags
+        if change.kind in ("added", "changed") and any(
+                new_blocks[i].key in earlier_keys and new_blocks[i].key not in old_keys for i in change.new_indices):
+            tags = tuple(sorted({*tags, "restored"}))
+        changes.append(replace(change, introduced_in=introduced, origin=origin, tags=tags))
     return Diff(old=side_of(store, old), new=side_of(store, new), old_blocks=old_blocks,
-                new_blocks=new_blocks, changes=tuple(changes))
+                new_blocks=new_blocks, changes=tuple(changes), notes=tuple(_revert_notes(new, new_hist)))
+
+
+def _revert_notes(new: StoredVersion, hist: Sequence[tuple[SnapshotRef, Sequence[Block]]]) -> list[str]:
+    """"v5 has the same text as v3 (reverted)" when the new side repeats an earlier version exactly."""
+    blocks = hist[-1][1]
+    for ref, earlier in reversed(hist[:-1]):
+        if ref.version < new.ref.version - 1 and tuple(earlier) == tuple(blocks):
+            return [f"v{new.ref.version} has the same text as v{ref.version} (reverted to v{ref.version})"]
+    return []
 
 
 def _introduced_in(change: Change, hist: Sequence[tuple[SnapshotRef, Sequence[Block]]],
@@ -335,9 +351,16 @@ def version_infos(store: Store, article: str) -> list[VersionInfo]:
     """What `log ARTICLE` shows, oldest first."""
     infos: list[VersionInfo] = []
     previous_title: str | None = None
+    seen: dict[str, int] = {}  # sha256 of blocks.txt -> first version with that text
     for v in store.versions(article):
         meta = store.read_meta(v.ref)
-        infos.append(_info(v, meta, previous_title))
+        digest = (meta.get("sha256") or {}).get("blocks")
+        info = _info(v, meta, previous_title)
+        if digest and digest in seen and seen[digest] < v.ref.version - 1:
+            info = replace(info, reverts_to=seen[digest])
+        if digest:
+            seen.setdefault(digest, v.ref.version)
+        infos.append(info)
         previous_title = meta.get("title")
     return infos
 

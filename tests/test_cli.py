@@ -237,3 +237,37 @@ def _meta_path(store_dir) -> str:
     files = subprocess.run(["git", "-C", str(store_dir), "ls-tree", "-r", "--name-only", "main"],
                            capture_output=True, text=True, check=True).stdout.split()
     return next(f for f in files if f.endswith("meta.json"))
+
+
+def test_reverts_and_flip_flops_are_visible(run, validate):
+    first = "The harbour board approved the new ferry timetable on Monday evening.\n\nTickets go on sale next week."
+    second = "The harbour board rejected the new ferry timetable on Monday evening.\n\nTickets go on sale next week."
+    for n, body in enumerate([first, second, first], 1):
+        result = run("snapshot", "-", "--url", "https://ferries.example/timetable", "--at", f"2026-03-0{n}T09:00Z",
+                     input=body)
+        assert result.exit_code == 0 and f" v{n} " in result.output
+    log = json.loads(run("log", "ferries", "--format", "json").output)
+    validate(log, "log")
+    assert [v["reverts_to"] for v in log["versions"]] == [None, None, 1]
+    assert "reverted to v1" in run("log", "ferries").output
+    diff = json.loads(run("diff", "ferries", "--format", "json").output)
+    validate(diff, "diff")
+    assert diff["notes"] == ["v3 has the same text as v1 (reverted to v1)"]
+    (change,) = diff["changes"]
+    assert change["kind"] == "changed" and "restored" in change["tags"]
+    assert change["provenance"]["origin"]["version"] == 1
+    assert "note: v3 has the same text as v1" in run("diff", "ferries").output
+
+
+def test_init_and_no_raw(run, tmp_path, saved_versions):
+    result = run("init", "--store", str(tmp_path / "fresh"))
+    assert result.exit_code == 0 and "store ready" in result.output
+    assert json.loads(run("list", "--store", str(tmp_path / "fresh"), "--format", "json").output)["articles"] == []
+    assert run("snapshot", saved_versions[0], "--url", URL, "--no-raw").exit_code == 0
+    files = subprocess.run(["git", "-C", str(tmp_path / "store"), "ls-tree", "-r", "--name-only", "main"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert any(f.endswith("blocks.txt") for f in files) and not any("/raw." in f for f in files)
+    assert run("snapshot", saved_versions[1], "--url", URL).exit_code == 0  # raw kept again from now on
+    files = subprocess.run(["git", "-C", str(tmp_path / "store"), "ls-tree", "-r", "--name-only", "main"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert any(f.endswith("/raw.html") for f in files)

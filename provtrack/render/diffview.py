@@ -181,6 +181,7 @@ class DiffView:
     def _header(self, *, numbered: bool) -> Group:
         rows: list[RenderableType] = [self._side("old", self.diff.old, "provtrack.removed"),
                                       self._side("new", self.diff.new, "provtrack.added")]
+        rows.extend(safe_text(f"note: {note}", "provtrack.tag") for note in self.diff.notes)
         if numbered:
             rows.append(Text("¶ numbers count blocks from 1", style="provtrack.meta"))
         return Group(*rows)

@@ -38,6 +38,8 @@ def diff_json(diff: Diff) -> dict[str, Any]:
         "summary": diff.summary(),
         "substantive_summary": diff.summary(include_cosmetic=False),
         "has_differences": diff.has_differences,
+        "notes": list(diff.notes),
+        "coarse_alignment": diff.coarse,
         "changes": [{**change.to_json(), "substantive": change.substantive} for change in diff.changes],
     }
 
@@ -55,6 +57,7 @@ def version_json(info: VersionInfo) -> dict[str, Any]:
         "title": info.title,
         "title_changed": info.title_changed,
         "blocks": info.blocks,
+        "reverts_to": info.reverts_to,
         "summary": dict(info.summary),
     }
 

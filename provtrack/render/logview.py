@@ -72,7 +72,10 @@ def _table(*columns: tuple[str, int | None], ids: Sequence[str] = (), width: int
 def _changes(info: VersionInfo) -> Text:
     if info.ref.version == 1:
         return Text("first version", style="provtrack.meta")
-    return Text(summary_line(info.summary))
+    text = Text(summary_line(info.summary))
+    if info.reverts_to is not None:
+        text.append(f" (reverted to v{info.reverts_to})", style="provtrack.tag")
+    return text
 
 
 def _title(info: VersionInfo) -> Text:

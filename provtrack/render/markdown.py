@@ -90,6 +90,7 @@ def diff_markdown(diff: Diff, *, show_cosmetic: bool = False) -> str:
     """The whole diff as Markdown: both sides, a summary, then one section per change."""
     lines = [f"# Changes: {md_escape(side_label(diff.old))} → {md_escape(side_label(diff.new))}", "",
              _side("Old", diff.old), _side("New", diff.new), ""]
+    lines += [f"> **Note:** {md_escape(note)}\n" for note in diff.notes]
     shown = [c for c in diff.changes if show_cosmetic or c.substantive]
     hidden = len(diff.changes) - len(shown)
     note = f"{hidden} cosmetic change{'' if hidden == 1 else 's'} not shown" if hidden else ""
