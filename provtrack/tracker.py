@@ -86,27 +86,49 @@ def _canonical(record: FetchRecord, document: Document) -> str | None:
     return absolute if urlsplit(absolute).scheme in ("http", "https") else None
 
 
+def _site(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    for prefix in ("www.", "m.", "amp.", "mobile."):
+        if host.startswith(prefix):
+            return host[len(prefix):]
+    return host
+
+
 def identify(store: Store, source: Source, *, url: str | None = None) -> tuple[str, str, list[str]]:
     """(article id, article URL, every URL seen) for a source.
 
-    An article already stored under any of the source's URLs keeps its id; a new one is
-    named after --url, else the page's canonical link, else the final or requested URL.
+    `--url` always decides the article. Otherwise an article already stored under the
+    requested or final URL keeps its id, and a new one is named after the page's canonical
+    link when it is on the same site as the page (a copy on another site that declares the
+    original as canonical is a different article), else after the final URL.
     """
     record = source.record
-    if url is not None and not is_url(url):
-        raise UsageError(f"--url must be an http(s) URL, got {url!r}")
+    page_url = record.final_url or record.requested_url
+    transport = [u for u in (record.requested_url, record.final_url) if u]
+    if url is not None:
+        primary = check_article_url(url)
+        return article_id(primary), primary, list(dict.fromkeys([primary, *transport]))
     canonical = _canonical(record, source.document)
-    candidates = [u for u in (url, record.requested_url, record.final_url, canonical) if u]
-    if not candidates:
-        if record.source_kind == "stdin":
-            raise UsageError("reading from stdin needs --url to name the article")
-        candidates = [Path(record.location).resolve().as_uri()]
-    normalized = [normalize_url(u) if is_url(u) else u for u in candidates]
-    preferred = url or canonical or record.final_url or record.requested_url or candidates[0]
-    primary = normalize_url(preferred) if is_url(preferred) else preferred
+    if page_url is None:
+        if canonical is None:
+            what = "stdin" if record.source_kind == "stdin" else record.location
+            raise UsageError(f"{what} does not say which article it is (no canonical link): pass --url URL")
+        primary = normalize_url(canonical)
+        return store.find_article(primary) or article_id(primary), primary, [primary]
+    trusted = canonical if canonical and _site(canonical) == _site(page_url) else None
+    normalized = [normalize_url(u) for u in (*transport, *([trusted] if trusted else []))]
+    primary = normalize_url(trusted or page_url)
     found = store.find_article(*normalized)
-    seen = list(dict.fromkeys([*candidates, *normalized]))
-    return (found or article_id(primary), primary, seen)
+    return found or article_id(primary), primary, list(dict.fromkeys([*transport, *normalized]))
+
+
+def check_article_url(url: str) -> str:
+    """The normalised form of a user-given article URL; http(s) only, no credentials."""
+    if not is_url(url) or urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).hostname:
+        raise UsageError(f"--url must be an http(s) URL, got {url!r}")
+    if "@" in urlsplit(url).netloc:
+        raise UsageError("--url must not contain a user name or password (they would be archived)")
+    return normalize_url(url)
 
 
 # -- snapshot ---------------------------------------------------------------------------
@@ -142,6 +164,7 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
             prev_commit: str | None = prev_ref.commit
             first_fetched = previous.get("first_fetched_at", previous.get("fetched_at"))
             urls = list(dict.fromkeys([*previous.get("urls", []), *urls]))
+            primary = previous.get("article_url") or primary
         else:
             summary = {k: 0 for k in CHANGE_KINDS} | {"added": len(document.blocks), "unchanged": 0}
             number, prev_commit, first_fetched = 1, None, record.fetched_at
@@ -272,33 +295,41 @@ def stored_diff(store: Store, old: StoredVersion, new: StoredVersion) -> Diff:
     introduced_in: for two versions of one article, the version between them where the
     change actually happened (found by diffing consecutive versions); otherwise the new side.
     origin: where the lineage of the new-side text began (of the old-side text for removals).
+    Text absent from OLD that an earlier version of the article had is tagged `restored`.
     """
-    new_hist = history(store, new.ref.article, new.ref.version)
-    new_blocks = new_hist[-1][1]
     same = old.ref.article == new.ref.article
-    old_hist = new_hist if same else history(store, old.ref.article, old.ref.version)
-    old_blocks = next(b for r, b in old_hist if r.version == old.ref.version)
-    steps = [tuple(diff_blocks(a, b)) for (_, a), (_, b) in zip(new_hist, new_hist[1:])]
-    new_lineage = trace(new_hist, diff_blocks, diffs=steps)
-    old_lineage = new_lineage if same else trace(old_hist, diff_blocks)
-    old_pos = next(i for i, (r, _) in enumerate(old_hist) if r.version == old.ref.version)
-    # text seen in an earlier version of the new side's article, absent from the old side, that came back
-    earlier_keys = {b.key for r, blocks in new_hist[:-1] for b in blocks if r.version < new.ref.version}
-    old_keys = {b.key for b in old_blocks}
+    forward = same and old.ref.version <= new.ref.version
+    upto = max(old.ref.version, new.ref.version) if same else new.ref.version
+    full = history(store, new.ref.article, upto)
+    steps = [tuple(diff_blocks(a, b)) for (_, a), (_, b) in zip(full, full[1:])]
+    lineage = trace(full, diff_blocks, diffs=steps)
+    positions = {ref.version: i for i, (ref, _) in enumerate(full)}
+    new_pos = positions[new.ref.version]
+    new_blocks = full[new_pos][1]
+    if same:
+        old_pos, old_blocks, old_lineage = positions[old.ref.version], full[positions[old.ref.version]][1], lineage
+    else:
+        old_hist = history(store, old.ref.article, old.ref.version)
+        old_pos, old_blocks, old_lineage = len(old_hist) - 1, old_hist[-1][1], trace(old_hist, diff_blocks)
+    # text the article had before OLD, that OLD lacks, and that NEW has again
+    earlier = {b.key for _, blocks in full[:old_pos] for b in blocks} if forward else set()
+    earlier -= {b.key for b in old_blocks}
     changes = []
     for change in diff_blocks(old_blocks, new_blocks):
         if change.new_indices:
-            origin = new_lineage[-1][change.new_indices[0]].origin
+            origin = lineage[new_pos][change.new_indices[0]].origin
         else:
             origin = old_lineage[old_pos][change.old_indices[0]].origin
-        introduced = _introduced_in(change, new_hist, steps, old.ref.version) if same else new.ref
+        introduced = _introduced_in(change, full[:new_pos + 1], steps, old.ref.version) if forward else new.ref
         tags = change.tags
-        if change.kind in ("added", "changed") and any(
-                new_blocks[i].key in earlier_keys and new_blocks[i].key not in old_keys for i in change.new_indices):
+        if change.kind in ("added", "changed") and any(new_blocks[i].key in earlier for i in change.new_indices):
             tags = tuple(sorted({*tags, "restored"}))
         changes.append(replace(change, introduced_in=introduced, origin=origin, tags=tags))
+    notes = _revert_notes(new, full[:new_pos + 1])
+    if same and not forward:
+        notes.insert(0, f"reverse diff: v{old.ref.version} (old side) is newer than v{new.ref.version}")
     return Diff(old=side_of(store, old), new=side_of(store, new), old_blocks=old_blocks,
-                new_blocks=new_blocks, changes=tuple(changes), notes=tuple(_revert_notes(new, new_hist)))
+                new_blocks=new_blocks, changes=tuple(changes), notes=tuple(notes))
 
 
 def _revert_notes(new: StoredVersion, hist: Sequence[tuple[SnapshotRef, Sequence[Block]]]) -> list[str]:

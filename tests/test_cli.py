@@ -226,8 +226,9 @@ def test_redirects_and_headers_are_recorded(run, page_server, example_pages, tmp
     assert [r["status"] for r in meta["redirects"]] == [301, 302]
     assert meta["http"]["status"] == 200 and meta["http"]["headers"]["ETag"] == '"v1"'
     assert meta["sha256"]["raw"] and meta["raw_file"] == "raw.html"
-    assert meta["canonical_url"] == URL  # the page declares a canonical link; the article is named by it
-    assert meta["article_url"] == URL
+    # the page declares a canonical link on another site: recorded, but it does not name the article
+    assert meta["canonical_url"] == URL
+    assert meta["article_url"] == final
     trailers = subprocess.run(["git", "-C", str(store_dir), "log", "-1", "--format=%(trailers)"],
                               capture_output=True, text=True, check=True).stdout
     assert f"Provtrack-URL: {start}" in trailers and "Provtrack-Version: 1" in trailers
@@ -271,3 +272,30 @@ def test_init_and_no_raw(run, tmp_path, saved_versions):
     files = subprocess.run(["git", "-C", str(tmp_path / "store"), "ls-tree", "-r", "--name-only", "main"],
                            capture_output=True, text=True, check=True).stdout.split()
     assert any(f.endswith("/raw.html") for f in files)
+
+
+def test_a_copy_on_another_site_never_joins_the_original(run, saved_versions, tmp_path, page_server):
+    _snapshot_example(run, saved_versions, versions=(3,))
+    copy = tmp_path / "copy.html"
+    copy.write_text(open(saved_versions[2]).read().replace("Hal Petrosyan", "Hal Petrosyan and his allies"))
+    result = run("snapshot", str(copy), "--url", "https://copy.example/stolen-story", "--at", "2026-02-06T10:00Z")
+    assert result.exit_code == 0 and "copy.example--stolen-story-" in result.output and " v1 " in result.output
+    # served from another host, declaring the original as canonical: still its own article
+    served = page_server.serve("/mirror", copy.read_bytes())
+    assert " v1 " in run("snapshot", served).output
+    listing = json.loads(run("list", "--format", "json").output)["articles"]
+    assert sorted(a["versions"] for a in listing) == [1, 1, 1]
+    original = next(a for a in listing if a["id"].startswith("valleyledger"))
+    assert original["url"] == URL
+    # a saved file that declares its canonical link is filed under it without --url
+    assert " v2 " in run("snapshot", saved_versions[2].replace("v3", "v1"), "--at", "2026-02-07T10:00Z").output
+
+
+def test_reverse_and_cross_article_diffs(run, saved_versions, validate):
+    _snapshot_example(run, saved_versions)
+    back = json.loads(run("diff", "valleyledger", "v3", "v1", "--format", "json").output)
+    validate(back, "diff")
+    assert back["notes"][0].startswith("reverse diff")
+    assert {c["kind"] for c in back["changes"]} >= {"removed", "changed"}
+    forward = json.loads(run("diff", "valleyledger", "v1", "v3", "--format", "json").output)
+    assert not any("restored" in c["tags"] for c in forward["changes"])
