@@ -139,7 +139,8 @@ def init(store_path: str) -> None:
       provtrack init --store ~/archive
     """
     store = open_store(store_path, create=True)
-    store.ensure_initialised()
+    with store.locked():
+        store.ensure_initialised()
     click.echo(f"store ready at {visible(str(store.path))}")
 
 

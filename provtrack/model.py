@@ -22,15 +22,32 @@ CHANGE_KINDS: tuple[str, ...] = ("added", "removed", "changed", "moved", "duplic
 COSMETIC_TAG = "cosmetic"
 
 _WS = re.compile(r"\s+")
+# Typographic variants that read the same: quote styles, dashes, no-break spaces, the ellipsis
+# character and the Latin ligatures PDFs leave behind; and the invisible characters that only
+# steer line breaking (SOFT HYPHEN, ZERO WIDTH SPACE, WORD JOINER, BOM), which are deleted.
+# ZWJ and ZWNJ are kept: they change how Indic and Persian words and emoji are written.
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                         "\u2039": "'", "\u203a": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-                         "\u00ab": '"', "\u00bb": '"', "\u2013": "-", "\u2014": "-", "\u2212": "-",
-                         "\u00a0": " "})
+                         "\u00ab": '"', "\u00bb": '"',
+                         "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+                         "\u2015": "-", "\u2212": "-",
+                         "\u00a0": " ", "\u2026": "...",
+                         "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                         "\ufb05": "st", "\ufb06": "st",
+                         "\u00ad": None, "\u200b": None, "\u2060": None, "\ufeff": None})
 
 
 def normalize_text(text: str) -> str:
-    """The comparison key of a block's text: NFKC, unified quotes and dashes, collapsed whitespace."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    """The comparison key of a block's text: NFC, unified quotes and dashes, invisibles dropped, collapsed whitespace.
+
+    NFC, not NFKC: NFKC also folds superscripts, fractions and other compatibility characters
+    (10² -> 102, ½ -> 1⁄2), which would hide a changed figure from a fact-checker. The
+    compatibility forms that really are cosmetic (ellipsis, ligatures, no-break space) are in
+    the table above instead. The differ keys every word-diff token with this same function,
+    so a block that is unchanged here never shows an edit in a word diff, and the reverse.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
     return _WS.sub(" ", text).strip()
 
 

@@ -108,13 +108,15 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = False) -> None:
         self.path = Path(path)
-        self.repo = self._open(create)
-        self._git = GitWriter(self.repo, REF)
-        self._check_format()
+        # a store that does not exist yet is created by its first write, so a failed
+        # snapshot leaves nothing behind
+        self._repo = self._open(create)
+        if self._repo is not None:
+            self._check_format()
 
     # -- opening ------------------------------------------------------------------------
 
-    def _open(self, create: bool) -> git.Repo:
+    def _open(self, create: bool) -> git.Repo | None:
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"store path {self.path} is a file, not a directory")
         try:
@@ -125,15 +127,54 @@ class Store:
         except git.InvalidGitRepositoryError:
             if not create:
                 raise StoreError(f"{self.path} is not a provtrack store (not a git repository)") from None
+        return None
+
+    @property
+    def exists(self) -> bool:
+        """True once the store's repository exists on disk."""
+        return self._repo is not None
+
+    @property
+    def repo(self) -> git.Repo:
+        if self._repo is None:
+            self._repo = self._create()
+        return self._repo
+
+    @property
+    def _git(self) -> GitWriter:
+        return GitWriter(self.repo, REF)
+
+    def _create(self) -> git.Repo:
+        """Initialise the repository; safe when several processes create the same store at once."""
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            repo = git.Repo.init(self.path, initial_branch=BRANCH)
-        except (OSError, git.GitCommandError) as exc:
-            raise StoreError(f"cannot create store at {self.path}: {exc}") from None
+            existing = [p.name for p in self.path.iterdir() if p.name != ".git"]
+        except OSError as exc:
+            raise StoreError(f"cannot create store at {self.path}: {exc.strerror or exc}") from None
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                repo = git.Repo.init(self.path, initial_branch=BRANCH)
+                break
+            except git.GitCommandError as exc:
+                try:  # a concurrent `git init` holds .git/config.lock; its repository will do
+                    repo = git.Repo(self.path)
+                    break
+                except git.InvalidGitRepositoryError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(f"cannot create store at {self.path}: {exc.stderr.strip()}") from None
+                    time.sleep(0.05)
+        if existing:  # files already in the folder are not part of the store; keep `git status` clean
+            exclude = Path(repo.git_dir) / "info" / "exclude"
+            exclude.parent.mkdir(exist_ok=True)
+            with open(exclude, "a", encoding="utf-8") as handle:
+                handle.write("".join(f"/{name}\n" for name in existing if "\n" not in name))
         return repo
 
     def _check_format(self) -> None:
         head = self.head()
+        if head is None and self.repo.git.for_each_ref("--count=1", "refs/heads"):
+            head = self.head()  # another process may have just written the first commit
         if head is None:
             if self.repo.git.for_each_ref("--count=1", "refs/heads"):
                 raise StoreError(f"{self.path} is a git repository but not a provtrack store (no `{BRANCH}` branch)")
@@ -158,6 +199,8 @@ class Store:
 
     def head(self) -> str | None:
         """The commit `main` points at, or None for an empty store."""
+        if self._repo is None:
+            return None
         try:
             return self.repo.git.rev_parse("--verify", "--quiet", REF) or None
         except git.GitCommandError:
@@ -227,7 +270,13 @@ class Store:
             return None
         out = self.repo.git.log("-1", "--format=%H%x1f%B", REF, "--", f"{article_dir(article)}/{META_FILE}")
         commit, sep, message = out.strip().partition("\x1f")
-        return self._version_from(commit, message) if sep else None
+        if not sep:
+            return None
+        version = self._version_from(commit, message)
+        if version.ref.article != article:
+            raise StoreError(f"the last commit that touched {article} ({commit[:10]}) was not written by provtrack "
+                             f"(no Provtrack trailers); undo it with git before adding versions")
+        return version
 
     def find_article(self, *urls: str) -> str | None:
         """The id of the first article already stored under one of *urls* (normalised), if any."""
@@ -238,6 +287,8 @@ class Store:
 
     def resolve_article(self, name: str) -> str:
         """An article id from a URL, an id, or a unique prefix of an id."""
+        if not name.strip():
+            raise UsageError("an article name must not be empty (give a URL, an id or a prefix of one)")
         if is_url(name):
             found = self.find_article(normalize_url(name))
             if found:
@@ -324,6 +375,9 @@ class Store:
             for v in versions:
                 if v.ref.version == number:
                     return v
+            by_commit = [v for v in versions if v.ref.commit.startswith(rev)] if len(rev) >= 7 else []
+            if len(by_commit) == 1:  # an all-digit short commit, not a version number
+                return by_commit[0]
             raise NotFoundError(f"{article} has no version {number} (it has v1..v{versions[-1].ref.version})")
         if m := _REV_LATEST.match(rev):
             back = int(m.group(2) or 0)
@@ -417,6 +471,8 @@ class Store:
 
     def checks(self, article: str) -> list[dict[str, Any]]:
         """The recorded checks of *article*, oldest first."""
+        if self._repo is None:
+            return []
         path = self.git_dir / "provtrack" / "checks.jsonl"
         if not path.exists():
             return []

@@ -10,8 +10,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Sequence
+from typing import Any, BinaryIO, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from provtrack import __version__
@@ -26,7 +25,7 @@ from provtrack.model import (
 )
 from provtrack.blockfile import BLOCKS_FILE, dump_blocks
 from provtrack.store import META_FILE, Store, StoredVersion
-from provtrack.timeutil import normalize_timestamp
+from provtrack.timeutil import normalize_timestamp, parse_timestamp
 from provtrack.urls import article_id, is_url, normalize_url
 
 _RAW_EXT = {"html": "html", "markdown": "md", "text": "txt"}
@@ -153,6 +152,9 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
             if latest is None:
                 raise StoreError(f"{article} has a meta.json but no commit history; run `git fsck` in the store")
             prev_ref = latest.ref
+            if parse_timestamp(record.fetched_at) < parse_timestamp(prev_ref.fetched_at):
+                raise UsageError(f"{article} v{prev_ref.version} was fetched at {prev_ref.fetched_at}; a copy "
+                                 f"fetched earlier ({record.fetched_at}) cannot be added after it")
             prev_blocks = store.read_blocks(prev_ref)
             if dump_blocks(prev_blocks) == blocks_text:
                 store.record_check({**check, "result": "unchanged", "version": prev_ref.version})
@@ -171,7 +173,7 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
         raw_name = f"raw.{_RAW_EXT.get(document.format, 'bin')}" if keep_raw else None
         meta = build_meta(source, article=article, article_url=primary, urls=urls, version=number,
                           previous_commit=prev_commit, first_fetched_at=first_fetched, summary=summary,
-                          raw_name=raw_name)
+                          raw_name=raw_name, previous_title=previous.get("title") if previous else None)
         files = {BLOCKS_FILE: blocks_text.encode("utf-8"),
                  META_FILE: (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8")}
         if raw_name:
@@ -185,7 +187,7 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
 
 def build_meta(source: Source, *, article: str, article_url: str, urls: list[str], version: int,
                previous_commit: str | None, first_fetched_at: str, summary: dict[str, int],
-               raw_name: str | None) -> dict[str, Any]:
+               raw_name: str | None, previous_title: str | None = None) -> dict[str, Any]:
     """The provenance record stored as meta.json (documented field by field in snapshots/README.md)."""
     record, document = source.record, source.document
     return {
@@ -213,6 +215,7 @@ def build_meta(source: Source, *, article: str, article_url: str, urls: list[str
         "extractor": {"name": document.extractor, "version": document.extractor_version},
         "provtrack_version": __version__,
         "title": document.metadata.title,
+        "previous_title": previous_title,
         "page": document.metadata.to_json(),
         "blocks": len(document.blocks),
         "duplicates": [list(g) for g in document.duplicate_groups()],
@@ -238,11 +241,13 @@ def commit_message(article: str, version: int, summary: dict[str, int], title: s
 # -- reading history --------------------------------------------------------------------
 
 def split_spec(spec: str) -> tuple[str, str | None]:
-    """`ARTICLE@REV` -> (ARTICLE, REV); an `@` inside a URL is left alone unless a revision follows it."""
+    """`ARTICLE@REV` -> (ARTICLE, REV). In a URL an `@` is part of the URL unless a revision follows it."""
     head, sep, tail = spec.rpartition("@")
-    if sep and head and _REV_SUFFIX.match(tail):
-        return head, tail
-    return spec, None
+    if not sep or not head:
+        return spec, None
+    if is_url(spec) and not _REV_SUFFIX.match(tail):
+        return spec, None
+    return head, tail
 
 
 def resolve_spec(store: Store, spec: str, default_rev: str = "latest") -> StoredVersion:
@@ -272,15 +277,18 @@ def diff_specs(store: Store, first: str, second: str | None = None, third: str |
                ) -> tuple[StoredVersion, StoredVersion]:
     """Resolve `diff ARTICLE [OLD [NEW]]` and `diff ARTICLE@REV OTHER[@REV]` to two versions."""
     name, rev = split_spec(first)
-    if second is None:
+    if second is None:  # diff A  |  diff A@REV (REV against latest)
         article = store.resolve_article(name)
         return store.resolve(article, rev or "previous"), store.resolve(article, "latest")
-    if third is None and (rev is not None or split_spec(second)[1] is not None or not _REV_SUFFIX.match(second)):
+    if third is None and ("@" in second or not _REV_SUFFIX.match(second)):  # diff A[@REV] B[@REV]
         return resolve_spec(store, first), resolve_spec(store, second)
-    if rev is not None:
+    if rev is not None and third is not None:
         raise UsageError("give revisions either as ARTICLE@REV OTHER@REV or as ARTICLE OLD NEW, not both")
     article = store.resolve_article(name)
-    return store.resolve(article, second), store.resolve(article, third or "latest")
+    if third is None:  # diff A OLD (against latest)  |  diff A@OLD NEW
+        return (store.resolve(article, rev), store.resolve(article, second)) if rev else \
+            (store.resolve(article, second), store.resolve(article, "latest"))
+    return store.resolve(article, second), store.resolve(article, third)
 
 
 def history(store: Store, article: str, upto: int | None = None) -> list[tuple[SnapshotRef, tuple[Block, ...]]]:
@@ -396,15 +404,22 @@ def version_infos(store: Store, article: str) -> list[VersionInfo]:
     return infos
 
 
-def recent(store: Store, *, since: str | None = None, limit: int | None = 20) -> Iterator[VersionInfo]:
-    """Newest versions across the store (what `log` with no article shows)."""
-    if since is not None:
-        since = normalize_timestamp(since)
-    for v in store.recent_versions(since=since, limit=limit):
-        yield _info(v, store.read_meta(v.ref), None)
+def recent(store: Store, *, since: str | None = None, limit: int | None = 20) -> list[VersionInfo]:
+    """Newest versions across the store by fetch time (what `log` with no article shows).
+
+    Filters and orders by the recorded fetch time, not by commit date or order, so
+    imports of older copies land where they belong. Reads every commit's trailers once.
+    """
+    moment = parse_timestamp(since) if since is not None else None
+    versions = [v for v in store.recent_versions()
+                if moment is None or (v.ref.fetched_at and parse_timestamp(v.ref.fetched_at) >= moment)]
+    versions.sort(key=lambda v: parse_timestamp(v.ref.fetched_at or "1970-01-01"), reverse=True)
+    return [_info(v, store.read_meta(v.ref), None) for v in versions[:limit]]
 
 
 def _info(v: StoredVersion, meta: dict[str, Any], previous_title: str | None) -> VersionInfo:
+    if previous_title is None:  # recorded at snapshot time; without it, assume the title did not change
+        previous_title = meta.get("previous_title", meta.get("title"))
     http = meta.get("http") or {}
     return VersionInfo(ref=v.ref, sha256=v.raw_sha256 or (meta.get("sha256") or {}).get("raw", ""),
                        final_url=meta.get("final_url"), status=http.get("status"), title=meta.get("title"),

@@ -141,6 +141,8 @@ def test_articles_and_prefix_resolution(tmp_path):
 
 def test_second_writer_waits_then_fails_clearly(tmp_path):
     store = Store(tmp_path / "s", create=True)
+    with store.locked():
+        store.ensure_initialised()
     other = Store(tmp_path / "s")
     with store.locked():
         with pytest.raises(StoreError, match="locked by another provtrack process"):
