@@ -25,6 +25,9 @@ SMALL_CELLS = 40_000
 # An element is an anchor when it occurs at most this often in both ranges (histogram diff);
 # 1 is patience diff. Rarer elements are tried first.
 MAX_ANCHOR_COUNT = 8
+# Myers' O((n + m) * D) diff settles anchorless ranges (runs of identical blocks, long stretches
+# of common words) when they differ by at most this many insertions and deletions.
+MYERS_MAX_D = 64
 # Elements examined by one matching_blocks call before the rest is aligned coarsely: linear in
 # the input with a generous factor for the recursion, plus a floor for small inputs.
 WORK_FACTOR = 40
@@ -71,23 +74,28 @@ class Budget:
         return "; ".join(self._notes) if self._notes else None
 
 
-def _anchors(a: Sequence[H], b: Sequence[H], a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int]]:
-    """In-order (i, j) pairs of equal elements that are rare in both ranges, rarest count first.
+def _anchors(a: Sequence[H], b: Sequence[H], a0: int, a1: int, b0: int,
+             b1: int) -> tuple[list[tuple[int, int]], bool]:
+    """In-order (i, j) pairs of equal elements that are rare in both ranges, and whether any element is shared.
 
     Elements occurring once in each range are paired directly (patience diff); failing those,
     the elements with the lowest count k <= MAX_ANCHOR_COUNT that occur exactly k times in each
-    range are paired occurrence by occurrence (a histogram-diff step). Returns [] if none exist.
+    range are paired occurrence by occurrence (a histogram-diff step).
     """
     count_a: Counter[H] = Counter(a[a0:a1])
     count_b: Counter[H] = Counter(b[b0:b1])
     best = MAX_ANCHOR_COUNT + 1
+    shared = False
     for x, n in count_a.items():
-        if n < best and count_b.get(x) == n:
-            best = n
-            if n == 1:
-                break
+        other = count_b.get(x)
+        if other:
+            shared = True
+            if n == other and n < best:
+                best = n
+                if n == 1:
+                    break
     if best > MAX_ANCHOR_COUNT:
-        return []
+        return [], shared
     pos_a: dict[H, list[int]] = defaultdict(list)
     for i in range(a0, a1):
         if count_a[a[i]] == best and count_b.get(a[i]) == best:
@@ -100,7 +108,7 @@ def _anchors(a: Sequence[H], b: Sequence[H], a0: int, a1: int, b0: int, b1: int)
             pairs.append((pos_a[x][seen[x]], j))
             seen[x] += 1
     pairs.sort()
-    return [pairs[p] for p in lis([j for _, j in pairs])]
+    return [pairs[p] for p in lis([j for _, j in pairs])], True
 
 
 def _rank_pairs(a: Sequence[H], b: Sequence[H], a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int]]:
@@ -117,6 +125,48 @@ def _rank_pairs(a: Sequence[H], b: Sequence[H], a0: int, a1: int, b0: int, b1: i
             pairs.append((i, js[seen[x]]))
             seen[x] += 1
     return [pairs[p] for p in lis([j for _, j in pairs])]
+
+
+def _myers(a: Sequence[H], b: Sequence[H], a0: int, a1: int, b0: int, b1: int,
+           max_d: int) -> tuple[list[tuple[int, int, int]] | None, int]:
+    """(matching runs of a shortest edit script, work done), or (None, work) beyond *max_d* edits."""
+    n, m = a1 - a0, b1 - b0
+    off = max_d + 1
+    v = [0] * (2 * max_d + 3)
+    trace: list[list[int]] = []
+    work = 0
+    for d in range(max_d + 1):
+        trace.append(v[:])
+        for k in range(-d, d + 1, 2):
+            if k == -d or (k != d and v[off + k - 1] < v[off + k + 1]):
+                x = v[off + k + 1]
+            else:
+                x = v[off + k - 1] + 1
+            y = x - k
+            start = x
+            while x < n and y < m and a[a0 + x] == b[b0 + y]:
+                x += 1
+                y += 1
+            work += 1 + x - start
+            v[off + k] = x
+            if x >= n and y >= m:
+                return _myers_path(trace, n, m, off, a0, b0), work
+    return None, work
+
+
+def _myers_path(trace: list[list[int]], x: int, y: int, off: int, a0: int, b0: int) -> list[tuple[int, int, int]]:
+    runs: list[tuple[int, int, int]] = []
+    for d in range(len(trace) - 1, -1, -1):
+        v = trace[d]
+        k = x - y
+        prev_k = k + 1 if k == -d or (k != d and v[off + k - 1] < v[off + k + 1]) else k - 1
+        prev_x = v[off + prev_k]
+        prev_y = prev_x - prev_k
+        size = min(x - prev_x, y - prev_y) if d else x
+        if size > 0:
+            runs.append((a0 + x - size, b0 + y - size, size))
+        x, y = prev_x, prev_y
+    return runs
 
 
 def matching_blocks(a: Sequence[H], b: Sequence[H], *, budget: Budget | None = None,
@@ -154,13 +204,19 @@ def matching_blocks(a: Sequence[H], b: Sequence[H], *, budget: Budget | None = N
             out.extend((a0 + i, b0 + j, k) for i, j, k in sm.get_matching_blocks() if k)
             continue
         work_left -= 3 * (n + m)
-        anchors = _anchors(a, b, a0, a1, b0, b1) if work_left > 0 else []
+        anchors, shared = _anchors(a, b, a0, a1, b0, b1) if work_left > 0 else ([], True)
+        if not anchors and shared and work_left > 0:
+            runs, work = _myers(a, b, a0, a1, b0, b1, min(MYERS_MAX_D, work_left // (n + m) + 1))
+            work_left -= work
+            if runs is not None:
+                out.extend(runs)
+                continue
         if not anchors:
-            if work_left <= 0 or n + m > 2 * MAX_ANCHOR_COUNT:
+            if shared:
                 if budget is not None:
-                    budget.note(f"{what} aligned coarsely (no rare elements to anchor {n:,} x {m:,})"
-                                if work_left > 0 else f"{what} aligned coarsely (work limit reached)")
-            out.extend((i, j, 1) for i, j in _rank_pairs(a, b, a0, a1, b0, b1))
+                    budget.note(f"{what} aligned coarsely ({n:,} x {m:,} elements without a rare one to "
+                                f"anchor on)" if work_left > 0 else f"{what} aligned coarsely (work limit reached)")
+                out.extend((i, j, 1) for i, j in _rank_pairs(a, b, a0, a1, b0, b1))
             continue
         prev_i, prev_j = a0, b0
         for i, j in anchors:

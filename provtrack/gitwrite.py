@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Mapping
 
 import git
-from gitdb import IStream
+from gitdb import IStream, LooseObjectDB
 from git.objects.fun import tree_to_stream
 
 from provtrack.errors import StoreError
@@ -31,16 +31,20 @@ class GitWriter:
         self.repo = repo
         self.ref = ref
 
+    def _store(self, kind: str, data: bytes) -> bytes:
+        # gitpython's default database shells out to `git hash-object` per object; its loose-object
+        # base class writes the same zlib file in-process (to a temporary name, then renamed)
+        return LooseObjectDB.store(self.repo.odb, IStream(kind, len(data), io.BytesIO(data))).binsha
+
     def blob(self, data: bytes) -> bytes:
-        return self.repo.odb.store(IStream("blob", len(data), io.BytesIO(data))).binsha
+        return self._store("blob", data)
 
     def tree(self, entries: Entries) -> bytes:
         # git orders tree entries as if directory names ended in "/"
         ordered = sorted(entries.items(), key=lambda kv: kv[0] + ("/" if kv[1][1] == MODE_TREE else ""))
         buf = io.BytesIO()
         tree_to_stream([(sha, mode, name) for name, (sha, mode) in ordered], buf.write)
-        data = buf.getvalue()
-        return self.repo.odb.store(IStream("tree", len(data), io.BytesIO(data))).binsha
+        return self._store("tree", buf.getvalue())
 
     def entries(self, commit: str | None, path: str) -> Entries:
         if commit is None:

@@ -164,6 +164,10 @@ class Store:
                     if time.monotonic() > deadline:
                         raise StoreError(f"cannot create store at {self.path}: {exc.stderr.strip()}") from None
                     time.sleep(0.05)
+        try:  # index writes proportional to what changed, not to the number of files in the store
+            repo.git.config("core.splitIndex", "true")
+        except git.GitCommandError:
+            pass
         if existing:  # files already in the folder are not part of the store; keep `git status` clean
             exclude = Path(repo.git_dir) / "info" / "exclude"
             exclude.parent.mkdir(exist_ok=True)
@@ -265,9 +269,19 @@ class Store:
         return _load_meta(data, article)
 
     def latest(self, article: str) -> StoredVersion | None:
-        """The newest version of *article* (git stops at the first commit that touched it)."""
-        if self.head() is None:
+        """The newest version of *article*.
+
+        A local cache names the commit that wrote each article's current meta.json; it is
+        trusted only when that commit's meta.json is the very blob `main` holds now. Without
+        it, git walks back to the last commit that touched the article.
+        """
+        head = self.head()
+        if head is None:
             return None
+        path = f"{article_dir(article)}/{META_FILE}"
+        cached = self._cached_latest(article, head, path)
+        if cached is not None:
+            return cached
         out = self.repo.git.log("-1", "--format=%H%x1f%B", REF, "--", f"{article_dir(article)}/{META_FILE}")
         commit, sep, message = out.strip().partition("\x1f")
         if not sep:
@@ -276,7 +290,32 @@ class Store:
         if version.ref.article != article:
             raise StoreError(f"the last commit that touched {article} ({commit[:10]}) was not written by provtrack "
                              f"(no Provtrack trailers); undo it with git before adding versions")
+        self._remember_latest(article, commit)
         return version
+
+    def _latest_cache(self, article: str) -> Path:
+        return self.git_dir / "provtrack" / "latest" / article
+
+    def _cached_latest(self, article: str, head: str, path: str) -> StoredVersion | None:
+        try:
+            commit = self._latest_cache(article).read_text(encoding="ascii").strip()
+            candidate = self.repo.commit(commit)
+            if (candidate.tree / path).binsha != (self.repo.commit(head).tree / path).binsha:
+                return None
+        except (OSError, ValueError, KeyError, git.BadName, git.GitCommandError):
+            return None
+        version = self._version_from(candidate.hexsha, candidate.message)
+        return version if version.ref.article == article else None
+
+    def _remember_latest(self, article: str, commit: str) -> None:
+        target = self._latest_cache(article)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{article}.{os.getpid()}.tmp")
+            tmp.write_text(commit + "\n", encoding="ascii")
+            os.replace(tmp, target)
+        except OSError:
+            pass  # only a cache
 
     def find_article(self, *urls: str) -> str | None:
         """The id of the first article already stored under one of *urls* (normalised), if any."""
@@ -456,6 +495,7 @@ class Store:
         old_names = set(self._git.entries(parent, adir))
         commit = self._git.commit(self._git.tree(root).hex(), parent, message, date)
         self._git.update_ref(commit, parent)
+        self._remember_latest(article, commit)
         self._git.sync_worktree({n: (files[n], art_entries[n][0]) for n in files}, prefix=adir + "/",
                             removed=old_names - set(files))
         return commit
