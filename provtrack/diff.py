@@ -1,29 +1,35 @@
 """Paragraph-level diff of two block lists, with word-level edit scripts and change tags. Pure.
 
-Alignment (which block became which) lives in `provtrack.align`; this module turns it into
-`Change` values. Standard library only (`difflib` for all diffing).
+Alignment (which block became which) lives in `provtrack.align`; word diffs in
+`provtrack.diff_words`; this module turns an alignment into `Change` values. Standard library only.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
-from difflib import SequenceMatcher
+from dataclasses import dataclass
 from typing import Sequence
 
-from provtrack.align import Alignment, Match, align, is_word, tokenize
+from provtrack.align import Alignment, Match, align
+from provtrack.diff_seq import Budget, matching_blocks
+from provtrack.diff_tokens import is_word, tokenize
+from provtrack.diff_words import word_diff
 from provtrack.model import COSMETIC_TAG, Block, Change, normalize_text
 
-__all__ = ["diff_blocks", "word_diff", "tag_change"]
-
-Segment = tuple[str, str]
+__all__ = ["compute_diff", "DiffResult", "diff_blocks", "word_diff", "tag_change"]
 
 # `expanded` / `trimmed`: at least 20% and 3 words longer (shorter), keeping 80% of the shorter
 # side's words; the absolute floor stops a one-word insertion in a short line ("not") counting.
 GROWTH = 1.2
 GROWTH_MIN_WORDS = 3
 KEPT_SHARE = 0.8
+# Word diffs of one comparison stop after this many characters of changed text (both sides);
+# later changes get `words=None` (the renderers then show old and new text whole). A 1 MB
+# paragraph diffs in ~2 s, so only inputs far beyond the benchmark's reach are cut.
+MAX_WORD_DIFF_CHARS = 8_000_000
 
 _WS = re.compile(r"\s+")
 # After normalize_text every double quote style (“ ” „ « ») is '"' and every single one is "'".
@@ -34,41 +40,15 @@ _SINGLE_QUOTED = re.compile(r"(?<!\w)'(?=\S)(.+?)(?<=\S)'(?!\w)")
 _SENTENCE_END = frozenset(".!?:;")
 
 
-def word_diff(old_text: str, new_text: str) -> tuple[Segment, ...]:
-    """Edit script of ('=', s) / ('-', s) / ('+', s) segments from *old_text* to *new_text*.
+@dataclass(frozen=True)
+class DiffResult:
+    """The changes between two block lists, and whether work limits made the result coarser."""
 
-    '=' and '-' segments concatenate to *old_text*, '=' and '+' to *new_text*. Tokens are whole
-    words, numbers, whitespace runs and punctuation. Equalities that are only whitespace or
-    punctuation, or shorter than the edits on both sides, are folded into the surrounding edit
-    (diff-match-patch's semantic cleanup), so `-the cat+a dog` reads better than `-the+a= -cat+dog`.
-    """
-    a, b = tokenize(old_text), tokenize(new_text)
-    # Pieces alternate between equal text (a str) and edits (a [deleted, inserted] list).
-    pieces: list[str | list[str]] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            piece: str | list[str] = "".join(a[i1:i2])
-        else:
-            piece = ["".join(a[i1:i2]), "".join(b[j1:j2])]
-        if pieces and isinstance(piece, list) and isinstance(pieces[-1], list):
-            pieces[-1] = [pieces[-1][0] + piece[0], pieces[-1][1] + piece[1]]
-            continue
-        while isinstance(piece, list) and len(pieces) >= 2:
-            equal, before = pieces[-1], pieces[-2]
-            if not (isinstance(equal, str) and isinstance(before, list)):
-                break
-            trivial = not any(is_word(t) for t in tokenize(equal))
-            short = len(equal) <= max(map(len, before)) and len(equal) <= max(map(len, piece))
-            if not (trivial or short):
-                break
-            del pieces[-2:]
-            piece = [before[0] + equal + piece[0], before[1] + equal + piece[1]]
-        pieces.append(piece)
-    out: list[Segment] = []
-    for piece in pieces:
-        parts = [("=", piece)] if isinstance(piece, str) else [("-", piece[0]), ("+", piece[1])]
-        out.extend((op, text) for op, text in parts if text)
-    return tuple(out)
+    changes: tuple[Change, ...]
+    #: True when a work limit forced a coarser alignment or skipped word diffs
+    coarse: bool = False
+    #: what was coarsened and why, e.g. "word diff skipped for 3 changes (...)"; None when not coarse
+    reason: str | None = None
 
 
 def _numbers(text: str) -> Counter[str]:
@@ -81,11 +61,20 @@ def _quoted(text: str) -> list[str]:
     return [_WS.sub(" ", s).strip() for s in spans]
 
 
+@functools.cache
+def _punctuation() -> dict[int, str]:
+    """Translation of every punctuation character (Unicode category P*) to a space, except "'".
+
+    Built lazily (~30 ms); no punctuation is encoded above U+1FFFF.
+    """
+    table = {cp: " " for cp in range(0x20000) if unicodedata.category(chr(cp))[0] == "P"}
+    table[ord("'")] = ""  # apostrophes join (don't/dont); other punctuation separates words
+    return table
+
+
 def _fold(text: str) -> str:
     """Text with case, punctuation and whitespace removed: equal folds mean a cosmetic edit."""
-    text = text.replace("'", "")  # apostrophes join (don't/dont); other punctuation separates words
-    text = "".join(" " if unicodedata.category(c)[0] == "P" else c for c in text)
-    return _WS.sub(" ", text).strip().casefold()
+    return _WS.sub(" ", text.translate(_punctuation())).strip().casefold()
 
 
 def _words(text: str) -> list[str]:
@@ -98,8 +87,8 @@ def _grew(shorter: list[str], longer: list[str]) -> bool:
         return False
     if not shorter:
         return True
-    blocks = SequenceMatcher(None, shorter, longer, autojunk=False).get_matching_blocks()
-    return sum(size for *_, size in blocks) >= KEPT_SHARE * len(shorter)
+    kept = sum(size for *_, size in matching_blocks(shorter, longer))
+    return kept >= KEPT_SHARE * len(shorter)
 
 
 def _names(tokens: list[str]) -> set[str]:
@@ -119,8 +108,9 @@ def _names(tokens: list[str]) -> set[str]:
 def tag_change(old_text: str, new_text: str) -> tuple[str, ...]:
     """Tags for an edited block: 'numbers', 'quotes', 'cosmetic', 'expanded', 'trimmed', 'names'.
 
-    Sorted and unique. 'cosmetic' (only case, punctuation, whitespace or quote style changed)
-    comes alone; identical texts after `normalize_text` get no tags.
+    Sorted and unique, computed on `normalize_text` of both sides (as the word diff is). 'cosmetic'
+    (only case, punctuation, whitespace or quote style changed) comes alone; identical texts after
+    `normalize_text` get no tags.
     """
     old, new = normalize_text(old_text), normalize_text(new_text)
     if old == new:
@@ -145,26 +135,41 @@ def tag_change(old_text: str, new_text: str) -> tuple[str, ...]:
     return tuple(sorted(tags))
 
 
-def _change(match: Match, old: Sequence[Block], new: Sequence[Block]) -> Change:
-    old_text = "\n\n".join(old[i].text for i in match.old) if match.old else None
-    new_text = "\n\n".join(new[j].text for j in match.new) if match.new else None
-    kind = match.kind
-    if kind == "added":
-        return Change(kind, new[match.new[0]].kind, (), match.new, None, new_text)
-    if kind == "removed":
-        return Change(kind, old[match.old[0]].kind, match.old, (), old_text, None)
-    block_kind = new[match.new[0]].kind
-    if kind == "duplicated":
-        source = old_text if match.copy_of is None else new[match.copy_of].text
-        return Change(kind, block_kind, match.old, match.new, source, new_text, similarity=1.0)
-    assert old_text is not None and new_text is not None
-    if not match.edited:  # exact move: nothing to diff
-        return Change(kind, block_kind, match.old, match.new, old_text, new_text, similarity=1.0)
-    # Several blocks are joined by a blank line (as the contract says for old_text), so the
-    # split or merge point shows up in `words` as a whitespace edit.
-    return Change(kind, block_kind, match.old, match.new, old_text, new_text,
-                  similarity=match.similarity, tags=tag_change(old_text, new_text),
-                  words=word_diff(old_text, new_text))
+class _Builder:
+    """Turns matches into Changes, keeping the word-diff budget of one comparison."""
+
+    def __init__(self, old: Sequence[Block], new: Sequence[Block], budget: Budget) -> None:
+        self.old, self.new, self.budget = old, new, budget
+        self.chars_left = MAX_WORD_DIFF_CHARS
+        self.skipped = 0
+
+    def change(self, match: Match) -> Change:
+        old, new = self.old, self.new
+        old_text = "\n\n".join(old[i].text for i in match.old) if match.old else None
+        new_text = "\n\n".join(new[j].text for j in match.new) if match.new else None
+        kind = match.kind
+        if kind == "added":
+            return Change(kind, new[match.new[0]].kind, (), match.new, None, new_text)
+        if kind == "removed":
+            return Change(kind, old[match.old[0]].kind, match.old, (), old_text, None)
+        block_kind = new[match.new[0]].kind
+        if kind == "duplicated":
+            source = old_text if match.copy_of is None else new[match.copy_of].text
+            return Change(kind, block_kind, match.old, match.new, source, new_text, similarity=1.0)
+        assert old_text is not None and new_text is not None
+        if not match.edited:  # exact move: nothing to diff
+            return Change(kind, block_kind, match.old, match.new, old_text, new_text, similarity=1.0)
+        self.chars_left -= len(old_text) + len(new_text)
+        words = None
+        if self.chars_left >= 0:
+            # Several blocks are joined by a blank line (as the contract says for old_text), and
+            # the blank line keys apart from a space, so a split or merge point shows in `words`.
+            words = word_diff(old_text, new_text, paragraph_breaks=kind in ("split", "merged"),
+                              budget=self.budget)
+        else:
+            self.skipped += 1
+        return Change(kind, block_kind, match.old, match.new, old_text, new_text,
+                      similarity=match.similarity, tags=tag_change(old_text, new_text), words=words)
 
 
 def _order(alignment: Alignment, n_old: int) -> dict[Match, tuple[int, int, int]]:
@@ -183,14 +188,26 @@ def _order(alignment: Alignment, n_old: int) -> dict[Match, tuple[int, int, int]
             for m in alignment.matches}
 
 
-def diff_blocks(old: Sequence[Block], new: Sequence[Block], *, min_move_words: int = 4) -> tuple[Change, ...]:
+def compute_diff(old: Sequence[Block], new: Sequence[Block], *, min_move_words: int = 4) -> DiffResult:
     """Paragraph-level changes from *old* to *new*, sorted by position in the new document.
 
     Every block of both sides is either unchanged (aligned in order with an equal block) or
     named by exactly one change; a `duplicated` change's old_indices only point at the block
     it copies. Blocks out of order with fewer than *min_move_words* words are reported as
-    removed + added rather than moved. Provenance fields are left None.
+    removed + added rather than moved. Provenance fields are left None. Work is bounded; when a
+    limit made the alignment coarser or skipped word diffs, the result says so.
     """
-    alignment = align([b.key for b in old], [b.key for b in new], min_move_words=min_move_words)
+    budget = Budget()
+    alignment = align([b.key for b in old], [b.key for b in new], min_move_words=min_move_words, budget=budget)
     order = _order(alignment, len(old))
-    return tuple(_change(m, old, new) for m in sorted(alignment.matches, key=order.__getitem__))
+    builder = _Builder(old, new, budget)
+    changes = tuple(builder.change(m) for m in sorted(alignment.matches, key=order.__getitem__))
+    if builder.skipped:
+        budget.note(f"word diff skipped for {builder.skipped:,} change{'s' if builder.skipped > 1 else ''} "
+                    f"beyond {MAX_WORD_DIFF_CHARS:,} characters of changed text")
+    return DiffResult(changes, budget.coarse, budget.reason)
+
+
+def diff_blocks(old: Sequence[Block], new: Sequence[Block], *, min_move_words: int = 4) -> tuple[Change, ...]:
+    """The changes of `compute_diff` (see there), without the coarseness report."""
+    return compute_diff(old, new, min_move_words=min_move_words).changes

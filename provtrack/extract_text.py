@@ -10,10 +10,10 @@ import re
 
 from provtrack.model import Block, Metadata
 
-# C0 controls other than the ASCII whitespace ones (TAB, LF, VT, FF, CR). They are
-# removed, not replaced: in article text they are corruption, and they must not reach
-# the store or a terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+# C0 controls other than the ASCII whitespace ones (TAB, LF, VT, FF, CR), DEL and the C1
+# controls. They are removed, not replaced: in article text they are corruption, and they
+# must not reach the store (where plain `git show` would send them to a terminal).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # Lone surrogates can arrive in a str (never from decoded bytes) and cannot be encoded.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Only ASCII whitespace collapses, as in HTML; NO-BREAK SPACE and friends are content.
@@ -22,7 +22,7 @@ _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def clean_text(text: str) -> str:
-    """Block text: C0 controls removed, lone surrogates replaced, ASCII whitespace collapsed, ends stripped."""
+    """Block text: C0, DEL and C1 controls removed, lone surrogates replaced, ASCII whitespace collapsed, ends stripped."""
     text = _CONTROL.sub("", text)
     text = _SURROGATE.sub("\ufffd", text)
     return _SPACES.sub(" ", text).strip()

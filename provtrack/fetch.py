@@ -201,6 +201,9 @@ def fetch_url(url: str, *, timeout: float = DEFAULT_CONNECT_TIMEOUT,
                 current = target
                 continue
             started = utc_now()
+            if resp.status in (204, 205, 206):  # success, but not a whole page to archive
+                raise FetchError(f"HTTP {resp.status} {_PHRASES.get(resp.status, '')} is not a complete page: "
+                                 f"{_clean(current)}")
             if not 200 <= resp.status < 300:
                 # The standard phrase: the server's own reason is untrusted text.
                 reason = _PHRASES.get(resp.status) or _clean(resp.reason)[:60]

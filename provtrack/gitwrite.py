@@ -58,14 +58,19 @@ class GitWriter:
         return {item.name: (item.binsha, item.mode) for item in tree}
 
     def commit(self, tree: str, parent: str | None, message: str, date: str | None) -> str:
-        env = {}
+        """`git commit-tree` (which honours the store's signing configuration); returns the commit.
+
+        The identity is the store's own `user.name`/`user.email` (set with `git config` inside
+        the store) or `provtrack <provtrack@localhost>`, never the user's global identity,
+        which would otherwise be published with the archive without anyone choosing to.
+        """
+        reader = self.repo.config_reader("repository")
+        name = reader.get_value("user", "name", "") or "provtrack"
+        email = reader.get_value("user", "email", "") or "provtrack@localhost"
+        env = {"GIT_AUTHOR_NAME": str(name), "GIT_COMMITTER_NAME": str(name),
+               "GIT_AUTHOR_EMAIL": str(email), "GIT_COMMITTER_EMAIL": str(email)}
         if date:
-            env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-        reader = self.repo.config_reader()
-        if not reader.get_value("user", "name", ""):
-            env.update(GIT_AUTHOR_NAME="provtrack", GIT_COMMITTER_NAME="provtrack")
-        if not reader.get_value("user", "email", ""):
-            env.update(GIT_AUTHOR_EMAIL="provtrack@localhost", GIT_COMMITTER_EMAIL="provtrack@localhost")
+            env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
         args = [tree] + (["-p", parent] if parent else [])
         try:
             return self.git_input("commit_tree", *args, data=message.encode("utf-8"), env=env).strip()

@@ -7,10 +7,12 @@ diff/blame together and returns values for the renderers. Nothing here prints.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any, BinaryIO, Sequence
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from provtrack import __version__
@@ -139,6 +141,9 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
         if is_url(source_arg):
             raise UsageError("--at is for imports of saved files or stdin; a URL is fetched now")
         at = normalize_timestamp(at)
+        moment = parse_timestamp(at)
+        if moment.year < 1971 or moment > datetime.now(timezone.utc) + timedelta(days=1):
+            raise UsageError(f"--at {at} is outside the range of plausible fetch times (1971 to now)")
     source = load_source(source_arg, stdin=stdin, fetched_at=at, **fetch_options)
     record, document = source.record, source.document
     with store.locked():
@@ -197,7 +202,9 @@ def build_meta(source: Source, *, article: str, article_url: str, urls: list[str
         "previous_commit": previous_commit,
         "article_url": article_url,
         "urls": urls,
-        "source": {"kind": record.source_kind, "location": record.location},
+        # a file's name, not its local path: where it sat on one machine is not provenance
+        "source": {"kind": record.source_kind,
+                   "location": Path(record.location).name if record.source_kind == "file" else record.location},
         "requested_url": record.requested_url,
         "final_url": record.final_url,
         "redirects": [r.to_json() for r in record.redirects],

@@ -18,6 +18,7 @@ TRACKING_PREFIXES = ("utm_", "hsa_", "pk_", "mtm_", "oly_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 _HOST_JUNK = re.compile(r"[^a-z0-9.-]+")
+_PCT = re.compile(r"%[0-9a-fA-F]{2}")
 #: how much of the URL's readable part an id keeps; the hash keeps ids unique
 MAX_SLUG = 40
 _NOISE = frozenset({"html", "htm", "php", "asp", "aspx", "amp", "index"})
@@ -32,6 +33,25 @@ def is_url(source: str) -> bool:
 def _is_tracking(name: str) -> bool:
     lowered = name.lower()
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4: `/a/./b/../c` -> `/a/c`, keeping a trailing slash."""
+    out: list[str] = []
+    segments = path.split("/")
+    for number, segment in enumerate(segments):
+        last = number == len(segments) - 1
+        if segment == ".":
+            if last:
+                out.append("")
+        elif segment == "..":
+            if len(out) > 1:
+                out.pop()
+            if last:
+                out.append("")
+        else:
+            out.append(segment)
+    return "/".join(out)
 
 
 def normalize_url(url: str) -> str:
@@ -54,7 +74,9 @@ def normalize_url(url: str) -> str:
         port = None
     if port and port != _DEFAULT_PORTS.get(scheme):
         netloc = f"{host}:{port}"
-    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
+    # keep percent-escapes as sent (`a%2Fb` is not `a/b`), only their hex case is unified
+    path = quote(remove_dot_segments(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
+    path = _PCT.sub(lambda m: m.group().upper(), path)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 

@@ -299,3 +299,74 @@ def test_reverse_and_cross_article_diffs(run, saved_versions, validate):
     assert {c["kind"] for c in back["changes"]} >= {"removed", "changed"}
     forward = json.loads(run("diff", "valleyledger", "v1", "v3", "--format", "json").output)
     assert not any("restored" in c["tags"] for c in forward["changes"])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--url", "https://user:pw@news.example/x"], "user name or password"),
+    (["--url", "ftp://news.example/x"], "--url must be an http(s) URL"),
+    (["--url", "https://news.example/x", "--at", "1960-01-01T00:00Z"], "outside the range"),
+    (["--url", "https://news.example/x", "--at", "9999-12-31T23:59Z"], "outside the range"),
+])
+def test_bad_import_options_are_usage_errors(run, saved_versions, args, message):
+    result = run("snapshot", saved_versions[0], *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_imports_must_arrive_in_time_order(run, saved_versions):
+    _snapshot_example(run, saved_versions, versions=(2,))
+    result = run("snapshot", saved_versions[0], "--url", URL, "--at", "2026-02-05T08:10:00Z")
+    assert result.exit_code == 2 and "cannot be added after it" in result.stderr
+
+
+def test_store_wide_log_orders_by_fetch_time(run, saved_versions):
+    run("snapshot", "-", "--url", "https://a.example/x", "--at", "2026-02-05T10:00Z", input="late story")
+    run("snapshot", "-", "--url", "https://b.example/y", "--at", "2026-02-01T10:00Z", input="early story")
+    run("snapshot", "-", "--url", "https://a.example/x", "--at", "2026-02-06T10:00Z", input="later story")
+    data = json.loads(run("log", "--format", "json").output)["versions"]
+    assert [v["fetched_at"][:10] for v in data] == ["2026-02-06", "2026-02-05", "2026-02-01"]
+    assert not any(v["title_changed"] for v in data)
+    since = json.loads(run("log", "--since", "2026-02-05", "--format", "json").output)["versions"]
+    assert len(since) == 2
+
+
+def test_revision_errors_name_the_revision(run, saved_versions):
+    _snapshot_example(run, saved_versions, versions=(1, 2))
+    bad = run("show", "valleyledger@xyz")
+    assert bad.exit_code == 2 and "bad revision 'xyz'" in bad.stderr
+    assert run("show", "").exit_code == 2
+    assert json.loads(run("diff", "valleyledger@v1", "v2", "--format", "json").output)["new"]["version"] == 2
+
+
+def test_commits_use_the_store_identity_not_the_global_one(run, saved_versions, tmp_path, monkeypatch):
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    (tmp_path / "gitconfig").write_text("[user]\n\tname = Private Person\n\temail = me@home.example\n")
+    _snapshot_example(run, saved_versions, versions=(1,))
+    author = subprocess.run(["git", "-C", str(tmp_path / "store"), "log", "-1", "--format=%an <%ae>|%cn"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert author == "provtrack <provtrack@localhost>|provtrack"
+    subprocess.run(["git", "-C", str(tmp_path / "store"), "config", "user.name", "Ledger Watch"], check=True)
+    _snapshot_example(run, saved_versions, versions=(2,))
+    author = subprocess.run(["git", "-C", str(tmp_path / "store"), "log", "-1", "--format=%an"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert author == "Ledger Watch"
+
+
+def test_controls_are_removed_from_stored_text_and_invisible_characters_shown(run, tmp_path):
+    page = ("<html><body><article><h1>Budget vote</h1><p>The council approved 60,\u200b000 euros"
+            "\u009b31m for the \x1b[1mharbour\x1b[0m.</p></article></body></html>")
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    data = json.loads(run("extract", str(tmp_path / "p.html"), "--format", "json").output)
+    text = data["blocks"][1]["text"]
+    assert "\u009b" not in text and "\x1b" not in text
+    shown = run("extract", str(tmp_path / "p.html")).output
+    assert "60,\\u200b000" in shown and "\x1b" not in shown
+
+
+def test_a_foreign_commit_in_the_store_is_reported_not_misnumbered(run, saved_versions, tmp_path):
+    _snapshot_example(run, saved_versions, versions=(1, 2))
+    store = str(tmp_path / "store")
+    subprocess.run(["git", "-C", store, "-c", "user.name=x", "-c", "user.email=x@x", "revert", "--no-edit", "HEAD"],
+                   check=True, capture_output=True)
+    result = run("snapshot", saved_versions[2], "--url", URL, "--at", "2026-02-05T16:20:00Z")
+    assert result.exit_code == 1 and "was not written by provtrack" in result.stderr
+    assert [v["version"] for v in json.loads(run("log", "valleyledger", "--format", "json").output)["versions"]] == [1, 2]

@@ -615,3 +615,13 @@ def test_stdin() -> None:
 def test_user_agent_and_clock() -> None:
     assert user_agent().startswith(f"provtrack/{provtrack.__version__} ")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", utc_now())
+
+
+@route("/partial")
+def _partial(h: _Handler) -> None:
+    h.reply(206, b"<p>only the first part</p>", headers=[("Content-Range", "bytes 0-25/9000")])
+
+
+def test_partial_content_is_not_a_page(fetch_server: str) -> None:
+    with pytest.raises(FetchError, match="HTTP 206 Partial Content is not a complete page"):
+        fetch(f"{fetch_server}/partial")

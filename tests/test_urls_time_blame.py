@@ -22,6 +22,9 @@ from provtrack.urls import article_id, normalize_url
     ("https://news.example/x?fbclid=1&gclid=2&utm_medium=m", "https://news.example/x"),
     ("https://bücher.example/straße", "https://xn--bcher-kva.example/stra%C3%9Fe"),
     ("https://news.example/a%20b", "https://news.example/a%20b"),
+    ("https://news.example/a%2fb", "https://news.example/a%2Fb"),      # an escaped slash is not a slash
+    ("https://news.example/a/./b/../c/", "https://news.example/a/c/"),  # dot segments resolved
+    ("https://user:secret@news.example/x", "https://news.example/x"),  # credentials never kept
 ])
 def test_normalize_url(url, expected):
     assert normalize_url(url) == expected

@@ -8,9 +8,13 @@ from rich.text import Text
 
 #: Bidirectional formatting characters: they reorder what a reader sees without being visible.
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-#: C0 controls (including newline and tab), DEL, C1 controls, bidi controls,
-#: line/paragraph separators and lone surrogates (which cannot even be encoded).
-_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]")
+#: Invisible characters that can hide an edit (`60,000` vs `60,\u200b000`): zero-width space,
+#: word joiner and invisible operators, Mongolian vowel separator, zero-width no-break space.
+#: (Zero-width joiners U+200C/U+200D stay: emoji and several scripts need them.)
+_INVISIBLE = "\u200b\u2060\u2061\u2062\u2063\u2064\u180e\ufeff"
+#: C0 controls (including newline and tab), DEL, C1 controls, bidi controls, invisible
+#: characters, line/paragraph separators and lone surrogates (which cannot even be encoded).
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}{_INVISIBLE}\u2028\u2029\ud800-\udfff]")
 
 
 def _escape(char: str) -> str:

@@ -1,0 +1,68 @@
+"""Word-level edit scripts between two texts, compared on normalised tokens. Pure.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+from provtrack.diff_seq import Budget, matching_blocks
+from provtrack.diff_tokens import is_word, keyed_tokens, tokenize
+from provtrack.model import normalize_text
+
+__all__ = ["word_diff"]
+
+Segment = tuple[str, str]
+
+
+def word_diff(old_text: str, new_text: str, *, paragraph_breaks: bool = False,
+              budget: Budget | None = None) -> tuple[Segment, ...]:
+    """Edit script of ('=', s) / ('-', s) / ('+', s) segments from *old_text* to *new_text*.
+
+    Tokens (whole words, numbers, whitespace runs, punctuation) are compared by their
+    `normalize_text` keys, the same comparison that decides whether a block changed, so a
+    curly quote, a no-break space or a soft hyphen never shows up as an edit. '=' segments
+    therefore carry the NEW text: '=' and '+' segments concatenate exactly to *new_text*, and
+    '=' and '-' segments concatenate to a text that normalises like *old_text*
+    (`normalize_text('=' + '-') == normalize_text(old_text)`). With *paragraph_breaks*, a blank
+    line (how split and merged blocks are joined) differs from a space.
+
+    Equalities that are only whitespace or punctuation, or shorter than the edits on both sides,
+    are folded into the surrounding edit (diff-match-patch's semantic cleanup), so
+    `-the cat+a dog` reads better than `-the+a= -cat+dog`.
+    """
+    if not paragraph_breaks and normalize_text(old_text) == normalize_text(new_text):
+        return (("=", new_text),) if new_text else ()
+    old_raw, old_keys = keyed_tokens(old_text, paragraph_breaks=paragraph_breaks)
+    new_raw, new_keys = keyed_tokens(new_text, paragraph_breaks=paragraph_breaks)
+    # Pieces alternate between equal text (an (old, new) tuple) and edits (a [deleted, inserted] list).
+    pieces: list[tuple[str, str] | list[str]] = []
+    i0 = j0 = 0
+    runs = matching_blocks(old_keys, new_keys, budget=budget, what="word diff")
+    for i, j, size in [*runs, (len(old_keys), len(new_keys), 0)]:
+        if i > i0 or j > j0:
+            _push(pieces, ["".join(old_raw[i0:i]), "".join(new_raw[j0:j])])
+        if size:
+            _push(pieces, ("".join(old_raw[i:i + size]), "".join(new_raw[j:j + size])))
+        i0, j0 = i + size, j + size
+    out: list[Segment] = []
+    for piece in pieces:
+        parts = [("=", piece[1])] if isinstance(piece, tuple) else [("-", piece[0]), ("+", piece[1])]
+        out.extend((op, text) for op, text in parts if text)
+    return tuple(out)
+
+
+def _push(pieces: list[tuple[str, str] | list[str]], piece: tuple[str, str] | list[str]) -> None:
+    """Append *piece*, folding a trivial or short equality between two edits into one edit."""
+    if isinstance(piece, tuple):
+        pieces.append(piece)
+        return
+    while len(pieces) >= 2:
+        equal, before = pieces[-1], pieces[-2]
+        if not (isinstance(equal, tuple) and isinstance(before, list)):
+            break
+        short = len(equal[1]) <= max(map(len, before)) and len(equal[1]) <= max(map(len, piece))
+        if not (short or not any(is_word(t) for t in tokenize(equal[1]))):  # short or trivial
+            break
+        del pieces[-2:]
+        piece = [before[0] + equal[0] + piece[0], before[1] + equal[1] + piece[1]]
+    pieces.append(piece)
