@@ -248,7 +248,9 @@ class DiffView:
         parts.extend(self._change_text(change))
         parts.extend(Gutter("  ", safe_text(line, "provtrack.provenance"))
                      for line in provenance_lines(change.introduced_in, change.origin,
-                                                  known_url=self.diff.new.ref.url if self.diff.new.ref else None))
+                                                  known_url=self.diff.new.ref.url if self.diff.new.ref else None,
+                                                  known_article=self.diff.new.ref.article if self.diff.new.ref
+                                                  else None))
         return Group(*parts)
 
     def _change_text(self, change: Change) -> list[RenderableType]:

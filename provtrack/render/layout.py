@@ -115,19 +115,21 @@ def side_label(side: Side) -> str:
 
 
 def provenance_lines(introduced_in: SnapshotRef | None, origin: SnapshotRef | None, *,
-                     known_url: str | None = None) -> list[str]:
+                     known_url: str | None = None, known_article: str | None = None) -> list[str]:
     """`introduced in v3 · 2026-02-05 10:20 UTC · 4f2a9c1b3d`, plus an `origin` line if different.
 
-    The URL is added only where it differs from *known_url* (the one the header already names).
+    The URL is added only where it differs from *known_url* (the one the header already
+    names), and the article id where it differs from *known_article*.
     """
     lines = []
     if introduced_in is not None:
-        lines.append(f"introduced in {_ref_brief(introduced_in, known_url)}")
+        lines.append(f"introduced in {_ref_brief(introduced_in, known_url, known_article)}")
     if origin is not None and origin != introduced_in:
-        lines.append(f"origin {_ref_brief(origin, known_url)}")
+        lines.append(f"origin {_ref_brief(origin, known_url, known_article)}")
     return lines
 
 
-def _ref_brief(ref: SnapshotRef, known_url: str | None) -> str:
-    parts = [f"v{ref.version}", fmt_time(ref.fetched_at), ref.short_commit]
+def _ref_brief(ref: SnapshotRef, known_url: str | None, known_article: str | None = None) -> str:
+    name = f"v{ref.version}" if known_article in (None, ref.article) else f"{ref.article}@v{ref.version}"
+    parts = [name, fmt_time(ref.fetched_at), ref.short_commit]
     return " · ".join(parts if ref.url == known_url else [*parts, ref.url])

@@ -80,7 +80,8 @@ def _change(number: int, change: Change, diff: Diff) -> list[str]:
     else:
         lines += ["Before:", "", _quote((change.old_text or "").replace("\n\n", " ¶ ")), "",
                   "After:", "", _quote((change.new_text or "").replace("\n\n", " ¶ "))]
-    provenance = provenance_lines(change.introduced_in, change.origin)
+    provenance = provenance_lines(change.introduced_in, change.origin,
+                                  known_article=diff.new.ref.article if diff.new.ref else None)
     if provenance:
         lines += ["", *(f"- {md_escape(line)}" for line in provenance)]
     return lines + [""]
