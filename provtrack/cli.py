@@ -205,7 +205,8 @@ def snapshot(ctx: click.Context, sources: tuple[str, ...], store_path: str, url:
             if len(sources) == 1:
                 raise
             failed += 1
-            click.echo(f"provtrack: error: {visible(source)}: {visible(str(exc))}", err=True)
+            message = str(exc) if source in str(exc) else f"{source}: {exc}"
+            click.echo(f"provtrack: error: {visible(' '.join(message.split()))}", err=True)
             continue
         ref = result.ref
         if result.created:

@@ -114,7 +114,7 @@ def read_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
         raise FetchError(f"not a text file: {shown} is {encoding}-compressed")
     mime = _FILE_TYPES.get(os.path.splitext(name)[1].lower(), mime)
     if not _is_text_type(mime):
-        raise FetchError(f"not a text file: {_clean(mime or '')}")
+        raise FetchError(f"not a text file: {shown} is {_clean(mime or '')}")
     return FetchRecord(raw=data, source_kind="file", location=name,
                        fetched_at=fetched_at or utc_now(), content_type=mime)
 
