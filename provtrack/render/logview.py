@@ -115,7 +115,8 @@ class LogView:
         items: list[RenderableType] = [headline, Text()]
         if not self.versions:
             items.append(Text("No versions stored.", style="provtrack.fold"))
-        elif options.max_width >= TABLE_MIN_WIDTH:
+        elif options.max_width >= max(TABLE_MIN_WIDTH, max(len(v.ref.article) for v in self.versions) + 80):
+            # a table only when ids fit on one line beside the other columns; otherwise stack
             items.append(self._table())
         else:
             items.extend(self._stacked())
@@ -157,7 +158,8 @@ class StoreLogView:
         items: list[RenderableType] = [safe_text(self.title, "provtrack.header"), Text()]
         if not self.versions:
             items.append(Text("No versions stored.", style="provtrack.fold"))
-        elif options.max_width >= TABLE_MIN_WIDTH:
+        elif options.max_width >= max(TABLE_MIN_WIDTH, max(len(v.ref.article) for v in self.versions) + 80):
+            # a table only when ids fit on one line beside the other columns; otherwise stack
             table = _table(("article", None), ("ver", 4), ("fetched (UTC)", 16), ("commit", 10),
                            ("changes", None), ("title", None), ids=[v.ref.article for v in self.versions],
                            width=options.max_width)
