@@ -10,6 +10,12 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# No wall-clock assertions anywhere, hypothesis's per-example deadline included:
+# a loaded CI machine must not turn a slow example into a failure.
+settings.register_profile("provtrack", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("provtrack")
 
 CONTRACT = Path(str(resources.files("provtrack") / "contract"))
 
