@@ -47,8 +47,11 @@ def normalize_text(text: str) -> str:
     the table above instead. The differ keys every word-diff token with this same function,
     so a block that is unchanged here never shows an edit in a word diff, and the reverse.
     """
-    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
-    return _WS.sub(" ", text).strip()
+    if not text.isascii():  # ASCII is unchanged by both; most blocks of a long page take this path
+        # The table first: NFC must see its output (ﬁ + U+0301 -> fí), or the key would not be stable.
+        text = unicodedata.normalize("NFC", text.translate(_QUOTES))
+    # str.split() splits on exactly the characters \s matches (str.isspace) and drops the ends.
+    return " ".join(text.split())
 
 
 def sha256_hex(data: bytes) -> str:
@@ -262,14 +265,7 @@ class Diff:
 
     def summary(self, *, include_cosmetic: bool = True) -> dict[str, int]:
         """Counts per change kind plus `unchanged` (new blocks not named by any change)."""
-        counts = {k: 0 for k in CHANGE_KINDS}
-        touched_new: set[int] = set()
-        for change in self.changes:
-            touched_new.update(change.new_indices)
-            if include_cosmetic or change.substantive:
-                counts[change.kind] += 1
-        counts["unchanged"] = len(self.new_blocks) - len(touched_new)
-        return counts
+        return change_summary(self.changes, len(self.new_blocks), include_cosmetic=include_cosmetic)
 
     @property
     def substantive_changes(self) -> tuple[Change, ...]:
@@ -279,6 +275,19 @@ class Diff:
     def has_differences(self) -> bool:
         """True when any substantive change exists (what `--exit-code` reports)."""
         return bool(self.substantive_changes)
+
+
+def change_summary(changes: tuple[Change, ...] | list[Change], new_length: int, *,
+                   include_cosmetic: bool = True) -> dict[str, int]:
+    """Counts per change kind plus `unchanged`: new blocks (of *new_length*) that no change names."""
+    counts = {k: 0 for k in CHANGE_KINDS}
+    touched_new: set[int] = set()
+    for change in changes:
+        touched_new.update(change.new_indices)
+        if include_cosmetic or change.substantive:
+            counts[change.kind] += 1
+    counts["unchanged"] = new_length - len(touched_new)
+    return counts
 
 
 def summary_line(counts: Mapping[str, int]) -> str:

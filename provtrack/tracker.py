@@ -22,7 +22,7 @@ from provtrack.errors import ExtractError, StoreError, UsageError
 from provtrack.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract
 from provtrack.fetch import fetch
 from provtrack.model import (
-    CHANGE_KINDS, Block, Change, Diff, Document, FetchRecord, Metadata, Side, SnapshotRef, VersionInfo,
+    CHANGE_KINDS, Block, Change, Diff, change_summary, Document, FetchRecord, Metadata, Side, SnapshotRef, VersionInfo,
     sha256_hex, summary_line,
 )
 from provtrack.blockfile import BLOCKS_FILE, dump_blocks
@@ -165,9 +165,8 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
                 store.record_check({**check, "result": "unchanged", "version": prev_ref.version})
                 return SnapshotResult(article, False, prev_ref, {k: 0 for k in CHANGE_KINDS},
                                       document.metadata.title, record.location)
-            changes = diff_blocks(prev_blocks, document.blocks)
-            summary = Diff(Side("", ""), Side("", ""), prev_blocks, document.blocks, tuple(changes)).summary()
-            number = int(previous["version"]) + 1
+            summary = change_summary(diff_blocks(prev_blocks, document.blocks), len(document.blocks))
+            number = prev_ref.version + 1
             prev_commit: str | None = prev_ref.commit
             first_fetched = previous.get("first_fetched_at", previous.get("fetched_at"))
             urls = list(dict.fromkeys([*previous.get("urls", []), *urls]))
