@@ -5,16 +5,25 @@ moved block keeps its lineage, an edited, split or merged block keeps it too (wi
 "last changed"), a duplicate inherits from the block it copies, and a block that appears
 as added is first looked up among all earlier versions (WikiWho-style) so text that was
 removed and later restored keeps its first origin.
+
+`Tracer` walks versions forward one at a time and can resume from a saved `Trail`, so a
+caller can cache the lineage of a version and later continue from it with one diff per
+new version; `trace` is the whole-history convenience on top of it. `walk` goes the other
+way: from one block back through the versions its lineage passed, for `provtrack history`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Generic, Sequence, TypeVar
+import hashlib
+from dataclasses import dataclass, field
+from typing import Callable, Generic, Mapping, Sequence, TypeVar
 
-from provtrack.model import Block, Change
+from provtrack.model import Block, Change, SnapshotRef, normalize_text
 
 R = TypeVar("R")
+
+#: What happened to a block in the version that holds it (`Step.events`).
+EVENTS: tuple[str, ...] = ("unchanged", "added", "restored", "moved", "changed", "split", "merged", "duplicated")
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,54 @@ class Lineage(Generic[R]):
     origin: R
     last_changed: R
     edits: int
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the trace remembers about one normalised text, by position in history."""
+
+    #: where the lineage of the first block with this text began
+    origin: int
+    #: last change and edit count of the latest block that had this text
+    last_changed: int
+    edits: int
+    #: the latest position at which a block had this text
+    last_present: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """The lineage of every block of one version; versions are 0-based positions in history."""
+
+    position: int
+    lineage: tuple[Lineage[int], ...]
+    #: per block: indices of the previous version's blocks it descends from (empty when it is new or restored)
+    parents: tuple[tuple[int, ...], ...]
+    #: per block: one of EVENTS
+    events: tuple[str, ...]
+    #: per block: for a restored text, the position where it was last present; else None
+    restored_from: tuple[int | None, ...]
+
+
+@dataclass(frozen=True)
+class Trail:
+    """Everything needed to continue tracing after one version (what a cache saves)."""
+
+    step: Step
+    #: text_id -> what is known about that text
+    seen: Mapping[str, Seen]
+    #: version_id -> the first position that had exactly that text
+    texts: Mapping[str, int] = field(default_factory=dict)
+
+
+def text_id(key: str) -> str:
+    """A short stable id of a normalised block text (128-bit BLAKE2b, hex), so saved state stays small."""
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def version_id(ids: Sequence[str]) -> str:
+    """A short stable id of a whole version's text, from the text ids of its blocks in order."""
+    return hashlib.blake2b(" ".join(ids).encode("ascii"), digest_size=16).hexdigest()
 
 
 def unchanged_pairs(old_len: int, new_len: int, changes: Sequence[Change]) -> list[tuple[int, int]]:
@@ -40,6 +97,115 @@ def _edited(change: Change) -> bool:
     return change.kind != "moved" or (change.similarity is not None and change.similarity < 1.0)
 
 
+_Slot = tuple[Lineage[int], tuple[int, ...], str, "int | None"]
+
+
+class Tracer:
+    """Lineage of versions fed in order, oldest first; positions count from 0 (or from a resumed trail).
+
+    A version with exactly the text of an earlier one (a revert) takes that version's origins,
+    so identical text is always attributed alike; *recall* returns the step of an earlier
+    position for that (without it, reverts are traced like any other version).
+    """
+
+    def __init__(self, resume: Trail | None = None, *, recall: Callable[[int], Step] | None = None) -> None:
+        self._prev: Step | None = resume.step if resume is not None else None
+        self._seen: dict[str, Seen] = dict(resume.seen) if resume is not None else {}
+        self._texts: dict[str, int] = dict(resume.texts) if resume is not None else {}
+        self._recall = recall
+
+    @property
+    def position(self) -> int:
+        """The position the next `step` will have."""
+        return 0 if self._prev is None else self._prev.position + 1
+
+    def trail(self) -> Trail:
+        """A copy of the state after the last step, to resume from later."""
+        if self._prev is None:
+            raise ValueError("nothing traced yet")
+        return Trail(self._prev, dict(self._seen), dict(self._texts))
+
+    def step(self, blocks: Sequence[Block], changes: Sequence[Change] | None = None) -> Step:
+        """Trace the next version. *changes* go from the previous version to *blocks* (None for the first)."""
+        pos = self.position
+        ids = [text_id(b.key) for b in blocks]
+        if self._prev is None:
+            if changes:
+                raise ValueError("the first version has no previous version to change from")
+            slots: list[_Slot | None] = [self._appeared(i, pos, {}) for i in ids]
+        else:
+            if changes is None:
+                raise ValueError(f"version at position {pos} needs the changes from the previous one")
+            slots = self._follow(blocks, ids, pos, changes)
+        done = [s if s is not None else self._appeared(ids[n], pos, {}) for n, s in enumerate(slots)]
+        same = self._texts.setdefault(version_id(ids), pos)
+        if same < pos and self._recall is not None:
+            earlier = self._recall(same).lineage
+            if len(earlier) == len(done):
+                done = [(Lineage(earlier[n].origin, max(lin.last_changed, earlier[n].origin), lin.edits), up, ev, rf)
+                        for n, (lin, up, ev, rf) in enumerate(done)]
+        for n, (lin, _, _, _) in enumerate(done):
+            known = self._seen.get(ids[n])
+            self._seen[ids[n]] = Seen(known.origin if known else lin.origin, lin.last_changed, lin.edits, pos)
+        step = Step(pos, tuple(s[0] for s in done), tuple(s[1] for s in done), tuple(s[2] for s in done),
+                    tuple(s[3] for s in done))
+        self._prev = step
+        return step
+
+    def _follow(self, blocks: Sequence[Block], ids: list[str], pos: int,
+                changes: Sequence[Change]) -> list[_Slot | None]:
+        assert self._prev is not None
+        prev = self._prev.lineage
+        slots: list[_Slot | None] = [None] * len(blocks)
+        for o, n in unchanged_pairs(len(prev), len(blocks), changes):
+            slots[n] = (prev[o], (o,), "unchanged", None)
+        # Short blocks out of order come as removed + added; the text itself did not change.
+        removed = {text_id(normalize_text(c.old_text)): c.old_indices[0] for c in changes
+                   if c.kind == "removed" and len(c.old_indices) == 1 and c.old_text}
+        pending: list[Change] = []
+        for change in changes:
+            olds = [prev[i] for i in change.old_indices if i < len(prev)]
+            if change.kind == "added":
+                for n in change.new_indices:
+                    slots[n] = self._appeared(ids[n], pos, removed)
+            elif change.kind == "removed":
+                continue
+            elif change.kind == "duplicated":
+                pending.append(change)
+            elif change.kind == "moved" and not _edited(change) and olds:
+                for n in change.new_indices:
+                    slots[n] = (olds[0], tuple(change.old_indices), "moved", None)
+            else:  # changed, edited move, split, merged
+                origin = min((o.origin for o in olds), default=pos)  # positions: the smallest is the earliest
+                edits = max((o.edits for o in olds), default=0) + 1
+                for n in change.new_indices:
+                    slots[n] = (Lineage(origin, pos, edits), tuple(change.old_indices), change.kind, None)
+        for change in pending:
+            for n in change.new_indices:
+                source: _Slot | None = None
+                if change.old_indices and change.old_indices[0] < len(prev):
+                    o = change.old_indices[0]
+                    source = (prev[o], (o,), "", None)
+                else:  # a copy of text that is new in this version: inherit from its twin
+                    source = next((s for i, s in enumerate(slots)
+                                   if i != n and s is not None and ids[i] == ids[n]), None)
+                if source is None:
+                    slots[n] = self._appeared(ids[n], pos, removed)
+                else:
+                    slots[n] = (Lineage(source[0].origin, pos, source[0].edits), source[1], "duplicated", None)
+        return slots
+
+    def _appeared(self, tid: str, pos: int, removed: Mapping[str, int]) -> _Slot:
+        """A block no alignment explains: a short move, a restoration of earlier text, or new text."""
+        if tid in removed and self._prev is not None:
+            o = removed[tid]
+            return (self._prev.lineage[o], (o,), "moved", None)
+        known = self._seen.get(tid)
+        if known is None:
+            return (Lineage(pos, pos, 0), (), "added", None)
+        return (Lineage(known.origin, pos, known.edits), (), "restored", known.last_present)
+
+
 def trace(history: Sequence[tuple[R, Sequence[Block]]],
           differ: Callable[[Sequence[Block], Sequence[Block]], Sequence[Change]],
           *, diffs: Sequence[Sequence[Change]] | None = None) -> list[list[Lineage[R]]]:
@@ -48,57 +214,114 @@ def trace(history: Sequence[tuple[R, Sequence[Block]]],
     *diffs*, when given, are the precomputed changes between consecutive versions
     (``diffs[k-1]`` goes from version k-1 to k); otherwise *differ* computes them.
     """
+    refs = [ref for ref, _ in history]
+    steps: list[Step] = []
+    tracer = Tracer(recall=steps.__getitem__)
     result: list[list[Lineage[R]]] = []
-    first_seen: dict[str, R] = {}
-    for k, (ref, blocks) in enumerate(history):
-        if k == 0:
-            current = [Lineage(ref, ref, 0) for _ in blocks]
-        else:
-            prev_ref, prev_blocks = history[k - 1]
-            prev = result[-1]
-            changes = diffs[k - 1] if diffs is not None else differ(prev_blocks, blocks)
-            slots: list[Lineage[R] | None] = [None] * len(blocks)
-            for o, n in unchanged_pairs(len(prev_blocks), len(blocks), changes):
-                slots[n] = prev[o]
-            pending_dupes = []
-            for change in changes:
-                olds = [prev[i] for i in change.old_indices if i < len(prev)]
-                if change.kind == "added":
-                    for n in change.new_indices:
-                        origin = first_seen.get(blocks[n].key, ref)
-                        slots[n] = Lineage(origin, ref, 0)
-                elif change.kind == "removed":
-                    continue
-                elif change.kind == "duplicated":
-                    pending_dupes.append(change)
-                elif change.kind == "moved" and not _edited(change):
-                    for n in change.new_indices:
-                        slots[n] = olds[0] if olds else Lineage(ref, ref, 0)
-                else:  # changed, edited move, split, merged
-                    origin = _earliest(olds, history, ref)
-                    edits = max((o.edits for o in olds), default=0) + 1
-                    for n in change.new_indices:
-                        slots[n] = Lineage(origin, ref, edits)
-            for change in pending_dupes:
-                n = change.new_indices[0]
-                if change.old_indices:
-                    source = prev[change.old_indices[0]]
-                else:
-                    source = next((slots[i] for i, b in enumerate(blocks)
-                                   if i != n and slots[i] is not None and b.key == blocks[n].key), None)
-                origin = source.origin if source else first_seen.get(blocks[n].key, ref)
-                slots[n] = Lineage(origin, ref, source.edits if source else 0)
-            current = [s if s is not None else Lineage(first_seen.get(blocks[i].key, ref), ref, 0)
-                       for i, s in enumerate(slots)]
-        for block, lin in zip(blocks, current):
-            first_seen.setdefault(block.key, lin.origin)
-        result.append(current)
+    for k, (_, blocks) in enumerate(history):
+        changes = None
+        if k:
+            changes = diffs[k - 1] if diffs is not None else differ(history[k - 1][1], blocks)
+        step = tracer.step(blocks, changes)
+        steps.append(step)
+        result.append([Lineage(refs[lin.origin], refs[lin.last_changed], lin.edits) for lin in step.lineage])
     return result
 
 
-def _earliest(olds: list[Lineage[R]], history: Sequence[tuple[R, Sequence[Block]]], default: R) -> R:
-    """The origin that appears first in history among *olds*."""
-    if not olds:
-        return default
-    order = {id(ref): i for i, (ref, _) in enumerate(history)}
-    return min(olds, key=lambda lin: order.get(id(lin.origin), len(order))).origin
+# -- walking one block's lineage back --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Moment:
+    """A version where the tracked lineage did something.
+
+    `new` are the tracked blocks of that version the event touched; `ended` are blocks of
+    the previous version whose text left the article here (and came back later).
+    """
+
+    position: int
+    new: tuple[int, ...] = ()
+    ended: tuple[int, ...] = ()
+
+
+def walk(step_at: Callable[[int], Step], blocks_at: Callable[[int], Sequence[Block]],
+         position: int, index: int) -> list[Moment]:
+    """The versions where the lineage of block *index* at *position* changed, oldest first.
+
+    Follows parents back (both sides of a merge, the original of a duplicate) and, for
+    restored text, the version where that text was last present. Only versions that
+    still hold part of the lineage are read.
+    """
+    frontier: dict[int, set[int]] = {position: {index}}
+    found: dict[int, tuple[set[int], set[int]]] = {}
+    for pos in range(position, -1, -1):
+        here = frontier.pop(pos, None)
+        if not here:
+            continue
+        step = step_at(pos)
+        back: set[int] = set()
+        for n in sorted(i for i in here if i < len(step.events)):
+            back.update(step.parents[n])
+            if step.events[n] == "unchanged":
+                continue
+            found.setdefault(pos, (set(), set()))[0].add(n)
+            last = step.restored_from[n]
+            if step.events[n] == "restored" and last is not None and 0 <= last < pos:
+                key = blocks_at(pos)[n].key
+                earlier = next((i for i, b in enumerate(blocks_at(last)) if b.key == key), None)
+                if earlier is not None:
+                    frontier.setdefault(last, set()).add(earlier)
+                    found.setdefault(last + 1, (set(), set()))[1].add(earlier)
+        if back and pos > 0:
+            frontier.setdefault(pos - 1, set()).update(back)
+    return [Moment(pos, tuple(sorted(new)), tuple(sorted(ended))) for pos, (new, ended) in sorted(found.items())]
+
+
+# -- results the service layer hands to the renderers ---------------------------------------
+
+@dataclass(frozen=True)
+class BlameLine:
+    """One block of a blamed version and its provenance."""
+
+    index: int
+    block: Block
+    lineage: Lineage[SnapshotRef]
+
+
+@dataclass(frozen=True)
+class Blame:
+    """Every block of one stored version with its origin, last change and edit count."""
+
+    ref: SnapshotRef
+    article_url: str
+    lines: tuple[BlameLine, ...]
+    #: the article's first version number (for age shading)
+    first_version: int = 1
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One thing that happened to a paragraph's lineage, with the differ's change for that step.
+
+    kind: `added` (first appearance), `restored`, `changed`, `moved`, `split`, `merged`,
+    `duplicated`, or `removed` (the tracked text left the article here; `change` then says
+    how: removed, or replaced by other text).
+    """
+
+    kind: str
+    ref: SnapshotRef
+    previous: SnapshotRef | None
+    change: Change
+    #: for `restored`: the last version that had the text before
+    restored_from: SnapshotRef | None = None
+
+
+@dataclass(frozen=True)
+class ParagraphHistory:
+    """The life of one block: where its lineage began and every version where it changed."""
+
+    ref: SnapshotRef
+    article_url: str
+    index: int
+    block: Block
+    lineage: Lineage[SnapshotRef]
+    events: tuple[HistoryEvent, ...]

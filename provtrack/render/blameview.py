@@ -1,0 +1,247 @@
+"""Terminal views of lineage: `blame` (every block with its origin and last change) and `history` (one block's life).
+
+Both only lay out what `provtrack.provenance` computed. Article text, ids and URLs go
+through `safe_text`; version labels are shaded by age so recent text stands out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+
+from ..blame import Blame, BlameLine, HistoryEvent, ParagraphHistory
+from ..model import SnapshotRef
+from .diffview import BADGES, plural, positions, word_diff
+from .layout import Gutter, fmt_time, para, paras, stripped_lines
+from .safe import safe_text
+
+#: Shades of a version label by age, newest first: this very version, the newest third of the
+#: article's versions, the middle third, the oldest third. Older origins are dimmer.
+AGE_STYLES: tuple[Style, ...] = (Style(color="green", bold=True), Style(color="yellow"), Style(), Style(dim=True))
+#: Narrower than this many cells for the text, a blame row puts its gutter on a line of its own.
+MIN_TEXT = 24
+#: Block kinds drawn in their own style, as the document view does.
+_KIND_STYLES = {"title": "provtrack.title", "heading": "provtrack.heading", "caption": "provtrack.caption",
+                "quote": "provtrack.quote"}
+_EVENT_BADGES = {**BADGES, "added": "+ FIRST APPEARED", "restored": "+ RESTORED"}
+_EVENT_STYLES = {"restored": "provtrack.added"}
+_TAG_STYLES = {"numbers", "quotes", "cosmetic"}
+
+
+def age_style(version: int, current: int, first: int = 1) -> Style:
+    """The shade of version *version* seen from *current*, in an article whose first version is *first*."""
+    if version >= current:
+        return AGE_STYLES[0]
+    age = (current - version) / max(current - first, 1)
+    return AGE_STYLES[1] if age <= 1 / 3 else AGE_STYLES[2] if age <= 2 / 3 else AGE_STYLES[3]
+
+
+def ref_line(ref: SnapshotRef, *, known_url: str | None = None) -> Text:
+    """`v3 · fetched 2026-02-05 10:20 UTC · commit 4f2a9c1b3d`, plus the URL when it is not *known_url*."""
+    line = Text()
+    line.append(f"v{ref.version}", style="provtrack.version")
+    line.append(f" · fetched {fmt_time(ref.fetched_at)} · commit ", style="provtrack.meta")
+    line.append(ref.short_commit, style="provtrack.commit")
+    if ref.url and ref.url != known_url:
+        line.append(" · ", style="provtrack.meta")
+        line.append_text(safe_text(ref.url, "provtrack.url"))
+    return line
+
+
+class _Row:
+    """A gutter beside wrapped text; continuation lines repeat only the bar. Too narrow: gutter above."""
+
+    def __init__(self, gutter: Text, bar: Text, body: Text, *, indent: int) -> None:
+        self.gutter, self.bar, self.body, self.indent = gutter, bar, body, indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        bar_width = cell_len(self.bar.plain)
+        width = options.max_width - self.indent - bar_width
+        if width < MIN_TEXT:  # stacked: the gutter on its own line, the text under a bar
+            yield from console.render(self.gutter, options)
+            first = blank = Text("  ")
+            width = options.max_width - 2 - bar_width
+        else:
+            first = Text.assemble(self.gutter, " " * (self.indent - cell_len(self.gutter.plain)))
+            blank = Text(" " * self.indent)
+        lines = console.render_lines(self.body, options.update(width=max(width, 1)), pad=False)
+        for number, line in enumerate(lines):
+            yield from (first if number == 0 else blank).render(console)
+            yield from self.bar.render(console)
+            yield from line
+            yield Segment.line()
+
+
+class BlameView:
+    """Every block of one version with a gutter: ¶ number, origin version, last change and edits."""
+
+    def __init__(self, blame: Blame) -> None:
+        self.blame = blame
+
+    def _age(self, ref: SnapshotRef) -> Style:
+        return age_style(ref.version, self.blame.ref.version, self.blame.first_version)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        blame = self.blame
+        title = safe_text(blame.ref.article, "provtrack.header")
+        title.append(f"@v{blame.ref.version}", style="provtrack.version")
+        meta = Text(f"fetched {fmt_time(blame.ref.fetched_at)} · commit ", style="provtrack.meta")
+        meta.append(blame.ref.short_commit, style="provtrack.commit")
+        meta.append(f" · {plural(len(blame.lines), 'block')}", style="provtrack.meta")
+        items: list[RenderableType] = [title, safe_text(blame.article_url, "provtrack.url"), meta, Text()]
+        if not blame.lines:
+            items.append(Text("No blocks.", style="provtrack.fold"))
+        else:
+            items.append(Text("¶ paragraph · vN where its lineage began → vM its last change · ×E edits",
+                              style="provtrack.meta"))
+            items.append(Text())
+            items.extend(self._rows())
+            items.extend([Text(), self._summary(), Text(), self._versions()])
+        yield from stripped_lines(console, options, items)
+
+    def _gutters(self) -> list[Text]:
+        para_width = max(len(para(line.index)) for line in self.blame.lines)
+        origin_width = max(len(f"v{line.lineage.origin.version}") for line in self.blame.lines)
+        gutters = []
+        for line in self.blame.lines:
+            lin = line.lineage
+            text = Text()
+            text.append(para(line.index).ljust(para_width + 2), style="provtrack.number")
+            text.append(f"v{lin.origin.version}".ljust(origin_width), style=self._age(lin.origin))
+            if lin.last_changed != lin.origin or lin.edits:
+                text.append(" → ", style="provtrack.meta")
+                text.append(f"v{lin.last_changed.version}", style=self._age(lin.last_changed))
+                if lin.edits:
+                    text.append(f" ×{lin.edits}", style="provtrack.meta")
+            gutters.append(text)
+        return gutters
+
+    def _rows(self) -> list[RenderableType]:
+        gutters = self._gutters()
+        indent = max(cell_len(g.plain) for g in gutters) + 1
+        rows: list[RenderableType] = []
+        for gutter, line in zip(gutters, self.blame.lines):
+            bar = Text()
+            bar.append("│ ", style=self._age(line.lineage.origin))
+            rows.append(_Row(gutter, bar, self._text(line), indent=indent))
+        return rows
+
+    @staticmethod
+    def _text(line: BlameLine) -> Text:
+        return safe_text(line.block.text, _KIND_STYLES.get(line.block.kind, ""))
+
+    def _summary(self) -> Text:
+        origins = Counter(line.lineage.origin.version for line in self.blame.lines)
+        text = Text("origins: ", style="provtrack.summary")
+        for number, (version, count) in enumerate(sorted(origins.items())):
+            if number:
+                text.append(", ")
+            text.append(f"{count} from ")
+            text.append(f"v{version}", style=age_style(version, self.blame.ref.version, self.blame.first_version))
+        edited = sum(1 for line in self.blame.lines if line.lineage.edits)
+        if edited:
+            text.append(f" · {edited} edited since they first appeared")
+        return text
+
+    def _versions(self) -> Group:
+        refs = {self.blame.ref.version: self.blame.ref}
+        for line in self.blame.lines:
+            refs.setdefault(line.lineage.origin.version, line.lineage.origin)
+            refs.setdefault(line.lineage.last_changed.version, line.lineage.last_changed)
+        rows: list[RenderableType] = [Text("versions named above", style="provtrack.header")]
+        for version in sorted(refs):
+            ref = refs[version]
+            label = ref_line(ref, known_url=self.blame.article_url)
+            label.stylize(self._age(ref), 0, len(f"v{ref.version}"))
+            if ref == self.blame.ref:
+                label.append(" (this version)", style="provtrack.meta")
+            rows.append(Gutter("  ", label))
+        return Group(*rows)
+
+
+class HistoryView:
+    """The life of one block: where it began, then every version where its lineage changed, oldest first."""
+
+    def __init__(self, history: ParagraphHistory) -> None:
+        self.history = history
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        history = self.history
+        title = Text(f"history of {para(history.index)} (index {history.index}) of ", style="provtrack.header")
+        title.append_text(safe_text(history.ref.article, "provtrack.header"))
+        title.append(f"@v{history.ref.version}", style="provtrack.version")
+        lin = history.lineage
+        facts = [f"origin v{lin.origin.version}"]
+        if lin.last_changed != lin.origin:
+            facts.append(f"last change v{lin.last_changed.version}")
+        facts.append(plural(lin.edits, "edit") if lin.edits else "no edits")
+        items: list[RenderableType] = [title, safe_text(history.article_url, "provtrack.url"),
+                                       Text(" · ".join(facts), style="provtrack.provenance"),
+                                       Gutter("  ", safe_text(history.block.text,
+                                                              _KIND_STYLES.get(history.block.kind, "")))]
+        groups: list[list[HistoryEvent]] = []
+        for event in history.events:
+            if groups and groups[-1][0].ref == event.ref:
+                groups[-1].append(event)
+            else:
+                groups.append([event])
+        for group in groups:
+            items.append(Text())
+            items.append(ref_line(group[0].ref, known_url=history.article_url))
+            for event in group:
+                items.extend(self._event(event))
+        items.append(Text())
+        items.append(Text(f"{plural(len(history.events), 'event')} in {plural(len(groups), 'version')} · "
+                          "¶ numbers count each version's blocks from 1", style="provtrack.meta"))
+        yield from stripped_lines(console, options, items)
+
+    def _event(self, event: HistoryEvent) -> list[RenderableType]:
+        change = event.change
+        style = _EVENT_STYLES.get(event.kind, f"provtrack.{event.kind}")
+        badge = Text(_EVENT_BADGES[event.kind], style=style)
+        badge.stylize("provtrack.badge")
+        badge.append("  ")
+        where = f"was {paras(change.old_indices)}" if event.kind == "removed" else positions(change)
+        body = Text()
+        body.append_text(safe_text(change.block_kind.replace("_", " "), "provtrack.kind"))
+        body.append(" · ")
+        body.append(where, style="provtrack.position")
+        if change.tags:
+            body.append(" [", style="provtrack.tag")
+            for number, tag in enumerate(change.tags):
+                if number:
+                    body.append(", ", style="provtrack.tag")
+                body.append_text(safe_text(tag, f"provtrack.tag.{tag}" if tag in _TAG_STYLES else "provtrack.tag"))
+            body.append("]", style="provtrack.tag")
+        parts: list[RenderableType] = [Gutter(badge, body)]
+        parts.extend(self._event_text(event, style))
+        if event.kind == "restored" and event.restored_from is not None:
+            parts.append(Gutter("  ", Text(f"last present in v{event.restored_from.version} "
+                                           f"({fmt_time(event.restored_from.fetched_at)}); same origin as then",
+                                           style="provtrack.provenance")))
+        return parts
+
+    @staticmethod
+    def _event_text(event: HistoryEvent, style: str) -> list[RenderableType]:
+        change = event.change
+        if event.kind in ("added", "restored", "duplicated"):
+            return [Gutter(Text("+ ", style=style), safe_text(change.new_text or "", style), repeat=True)]
+        if event.kind == "removed" and change.kind == "removed":
+            return [Gutter(Text("- ", style=style), safe_text(change.old_text or "", style), repeat=True)]
+        rows: list[RenderableType] = []
+        if event.kind == "removed":
+            rows.append(Gutter("  ", Text(f"its text was {change.kind} here into other text:", style="provtrack.meta")))
+        if change.words is not None and any(op != "=" for op, _ in change.words):
+            rows.append(Gutter("  ", word_diff(change.words, paragraph_marks=change.kind in ("split", "merged"))))
+        elif change.old_text != change.new_text and change.words is None:
+            rows.append(Gutter(Text("- ", style="provtrack.removed"), safe_text(change.old_text or "",
+                                                                                "provtrack.removed"), repeat=True))
+            rows.append(Gutter(Text("+ ", style="provtrack.added"), safe_text(change.new_text or "",
+                                                                              "provtrack.added"), repeat=True))
+        return rows
+
