@@ -18,7 +18,6 @@ from provtrack.errors import ProvtrackError, UsageError
 from provtrack.fetch import DEFAULT_MAX_BYTES, DEFAULT_TOTAL_TIMEOUT
 from provtrack.render.safe import safe_text, visible
 from provtrack.render.theme import make_console
-from provtrack.store import Store
 
 DEFAULT_STORE = "snapshots"
 _UNSAFE_JSON = re.compile("[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -40,7 +39,9 @@ def console(ctx: click.Context, **kwargs: Any):
     return make_console(color=ctx.find_root().params.get("color") or "auto", **kwargs)
 
 
-def open_store(path: str, *, create: bool = False) -> Store:
+def open_store(path: str, *, create: bool = False) -> Any:
+    from provtrack.store import Store  # gitpython is imported only by commands that use a store
+
     return Store(path, create=create)
 
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-from provtrack.align import Alignment, Match, align
+from provtrack.align import Alignment, Match, align_blocks
 from provtrack.diff_seq import Budget, matching_blocks
-from provtrack.diff_tokens import is_word, tokenize
-from provtrack.diff_words import word_diff
+from provtrack.diff_tokens import category_ranges, content_tokens, is_exotic, is_word
+from provtrack.diff_similar import Blocks, ratio
+from provtrack.diff_words import scored_edit_script, word_diff
 from provtrack.model import COSMETIC_TAG, Block, Change, normalize_text
 
 __all__ = ["compute_diff", "DiffResult", "diff_blocks", "word_diff", "tag_change"]
@@ -51,8 +51,12 @@ class DiffResult:
     reason: str | None = None
 
 
-def _numbers(text: str) -> Counter[str]:
-    return Counter(t for t in tokenize(text) if any(c.isdigit() for c in t))
+_DIGIT = re.compile(r"\d")
+
+
+def _numbers(tokens: list[str]) -> Counter[str]:
+    digit = _DIGIT.search
+    return Counter(t for t in tokens if digit(t))
 
 
 def _quoted(text: str) -> list[str]:
@@ -62,23 +66,30 @@ def _quoted(text: str) -> list[str]:
 
 
 @functools.cache
-def _punctuation() -> dict[int, str]:
-    """Translation of every punctuation character (Unicode category P*) to a space, except "'".
-
-    Built lazily (~30 ms); no punctuation is encoded above U+1FFFF.
-    """
-    table = {cp: " " for cp in range(0x20000) if unicodedata.category(chr(cp))[0] == "P"}
-    table[ord("'")] = ""  # apostrophes join (don't/dont); other punctuation separates words
-    return table
+def _punctuation(everywhere: bool) -> re.Pattern[str]:
+    """A character class of punctuation (Unicode category P*) but "'"; only the common blocks
+    unless *everywhere* (see `is_exotic`)."""
+    ranges = category_ranges("P", common_only=not everywhere)
+    return re.compile("[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                                    for a, b in ranges if a != ord("'")) + "]")
 
 
 def _fold(text: str) -> str:
-    """Text with case, punctuation and whitespace removed: equal folds mean a cosmetic edit."""
-    return _WS.sub(" ", text.translate(_punctuation())).strip().casefold()
+    """Text with case, punctuation and whitespace removed: equal folds mean a cosmetic edit.
+
+    Apostrophes join (don't/dont); other punctuation separates words.
+    """
+    text = _punctuation(is_exotic(text)).sub(" ", text.replace("'", ""))
+    return " ".join(text.split()).casefold()
 
 
-def _words(text: str) -> list[str]:
-    return [t.casefold() for t in tokenize(text) if is_word(t)]
+def _word_flags(tokens: list[str]) -> dict[str, bool]:
+    """is_word for each distinct token (long texts repeat their words)."""
+    return {t: is_word(t) for t in set(tokens)}
+
+
+def _words(tokens: list[str], flags: dict[str, bool]) -> list[str]:
+    return [t.casefold() for t in tokens if flags[t]]
 
 
 def _grew(shorter: list[str], longer: list[str]) -> bool:
@@ -91,12 +102,12 @@ def _grew(shorter: list[str], longer: list[str]) -> bool:
     return kept >= KEPT_SHARE * len(shorter)
 
 
-def _names(tokens: list[str]) -> set[str]:
+def _names(tokens: list[str], flags: dict[str, bool]) -> set[str]:
     """Capitalised words that do not start a sentence: likely names of people, places, bodies."""
     names: set[str] = set()
     sentence_start = True
     for tok in tokens:
-        if is_word(tok):
+        if flags[tok]:
             if not sentence_start and tok[0].isupper() and tok != "I":
                 names.add(tok)
             sentence_start = False
@@ -113,9 +124,14 @@ def tag_change(old_text: str, new_text: str) -> tuple[str, ...]:
     `normalize_text` get no tags.
     """
     old, new = normalize_text(old_text), normalize_text(new_text)
+    return _tags(old, new, content_tokens(old), content_tokens(new))
+
+
+def _tags(old: str, new: str, old_tokens: list[str], new_tokens: list[str]) -> tuple[str, ...]:
+    """tag_change on texts that are already normalised (block keys), with their content tokens."""
     if old == new:
         return ()
-    numbers_differ = _numbers(old) != _numbers(new)
+    numbers_differ = _numbers(old_tokens) != _numbers(new_tokens)
     if not numbers_differ and _fold(old) == _fold(new):
         return (COSMETIC_TAG,)
     tags: set[str] = set()
@@ -123,13 +139,13 @@ def tag_change(old_text: str, new_text: str) -> tuple[str, ...]:
         tags.add("numbers")
     if _quoted(old) != _quoted(new):
         tags.add("quotes")
-    old_words, new_words = _words(old), _words(new)
+    old_flags, new_flags = _word_flags(old_tokens), _word_flags(new_tokens)
+    old_words, new_words = _words(old_tokens, old_flags), _words(new_tokens, new_flags)
     if _grew(old_words, new_words):
         tags.add("expanded")
     if _grew(new_words, old_words):
         tags.add("trimmed")
-    old_tokens, new_tokens = tokenize(old), tokenize(new)
-    old_names, new_names = _names(old_tokens), _names(new_tokens)
+    old_names, new_names = _names(old_tokens, old_flags), _names(new_tokens, new_flags)
     if (old_names - set(new_tokens)) or (new_names - set(old_tokens)):
         tags.add("names")
     return tuple(sorted(tags))
@@ -138,8 +154,10 @@ def tag_change(old_text: str, new_text: str) -> tuple[str, ...]:
 class _Builder:
     """Turns matches into Changes, keeping the word-diff budget of one comparison."""
 
-    def __init__(self, old: Sequence[Block], new: Sequence[Block], budget: Budget) -> None:
+    def __init__(self, old: Sequence[Block], new: Sequence[Block], old_side: Blocks, new_side: Blocks,
+                 budget: Budget) -> None:
         self.old, self.new, self.budget = old, new, budget
+        self.old_side, self.new_side = old_side, new_side  # keys and the tokens alignment cached
         self.chars_left = MAX_WORD_DIFF_CHARS
         self.skipped = 0
 
@@ -161,15 +179,24 @@ class _Builder:
             return Change(kind, block_kind, match.old, match.new, old_text, new_text, similarity=1.0)
         self.chars_left -= len(old_text) + len(new_text)
         words = None
+        similarity = match.similarity
+        old_tokens = [t for i in match.old for t in self.old_side.tokens(i)]
+        new_tokens = [t for j in match.new for t in self.new_side.tokens(j)]
         if self.chars_left >= 0:
             # Several blocks are joined by a blank line (as the contract says for old_text), and
             # the blank line keys apart from a space, so a split or merge point shows in `words`.
-            words = word_diff(old_text, new_text, paragraph_breaks=kind in ("split", "merged"),
-                              budget=self.budget)
+            words, aligned = scored_edit_script(old_text, new_text, paragraph_breaks=kind in ("split", "merged"),
+                                                budget=self.budget)
+            similarity = aligned if similarity is None else similarity
         else:
             self.skipped += 1
-        return Change(kind, block_kind, match.old, match.new, old_text, new_text,
-                      similarity=match.similarity, tags=tag_change(old_text, new_text), words=words)
+            if similarity is None:
+                similarity = ratio(old_tokens, new_tokens, self.budget)
+        # the key of blocks joined by a blank line is their keys joined by a space
+        old_key = " ".join(k for k in (self.old_side.keys[i] for i in match.old) if k)
+        new_key = " ".join(k for k in (self.new_side.keys[j] for j in match.new) if k)
+        return Change(kind, block_kind, match.old, match.new, old_text, new_text, similarity=round(similarity, 4),
+                      tags=_tags(old_key, new_key, old_tokens, new_tokens), words=words)
 
 
 def _order(alignment: Alignment, n_old: int) -> dict[Match, tuple[int, int, int]]:
@@ -198,9 +225,14 @@ def compute_diff(old: Sequence[Block], new: Sequence[Block], *, min_move_words: 
     limit made the alignment coarser or skipped word diffs, the result says so.
     """
     budget = Budget()
-    alignment = align([b.key for b in old], [b.key for b in new], min_move_words=min_move_words, budget=budget)
+    # Most texts appear in both versions: normalise each distinct text once.
+    cache: dict[str, str] = {}
+    old_keys = [cache[b.text] if b.text in cache else cache.setdefault(b.text, b.key) for b in old]
+    new_keys = [cache[b.text] if b.text in cache else cache.setdefault(b.text, b.key) for b in new]
+    old_side, new_side = Blocks(old_keys), Blocks(new_keys)
+    alignment = align_blocks(old_side, new_side, min_move_words=min_move_words, budget=budget)
     order = _order(alignment, len(old))
-    builder = _Builder(old, new, budget)
+    builder = _Builder(old, new, old_side, new_side, budget)
     changes = tuple(builder.change(m) for m in sorted(alignment.matches, key=order.__getitem__))
     if builder.skipped:
         budget.note(f"word diff skipped for {builder.skipped:,} change{'s' if builder.skipped > 1 else ''} "

@@ -1,4 +1,5 @@
-"""Bounded sequence alignment shared by the block and word differs: LIS, anchored matching, work budget. Pure.
+"""Bounded sequence alignment shared by the block and word differs: anchored matching, LIS and
+longest chains, work budget. Pure.
 
 `difflib.SequenceMatcher` is exact enough for a paragraph but quadratic on repetitive input (every
 space token, thousands of identical "Advertisement" blocks). `matching_blocks` wraps it the way
@@ -13,9 +14,9 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
-from typing import Hashable, Sequence, TypeVar
+from typing import Callable, Hashable, Sequence, TypeVar
 
-__all__ = ["lis", "Budget", "matching_blocks"]
+__all__ = ["lis", "lis_lengths", "Budget", "matching_blocks", "heaviest_increasing", "longest_chain"]
 
 H = TypeVar("H", bound=Hashable)
 
@@ -40,11 +41,12 @@ def lis(seq: Sequence[int]) -> list[int]:
     tail_pos: list[int] = []
     prev = [-1] * len(seq)
     for pos, value in enumerate(seq):
-        k = bisect.bisect_left(tails, value)
-        if k == len(tails):
+        if not tails or value > tails[-1]:  # the common case in documents that mostly kept their order
+            k = len(tails)
             tails.append(value)
             tail_pos.append(pos)
         else:
+            k = bisect.bisect_left(tails, value)
             tails[k] = value
             tail_pos[k] = pos
         prev[pos] = tail_pos[k - 1] if k else -1
@@ -56,22 +58,52 @@ def lis(seq: Sequence[int]) -> list[int]:
     return out[::-1]
 
 
+def lis_lengths(seq: Sequence[int]) -> list[int]:
+    """For each position, the length of the longest strictly increasing subsequence ending there."""
+    tails: list[int] = []
+    out: list[int] = []
+    for value in seq:
+        k = bisect.bisect_left(tails, value)
+        if k == len(tails):
+            tails.append(value)
+        else:
+            tails[k] = value
+        out.append(k + 1)
+    return out
+
+
 class Budget:
     """Work limits of one diff, and a note for every place where the result had to be coarser."""
 
     def __init__(self) -> None:
         self._notes: dict[str, None] = {}
+        self._ranges: dict[str, list[int]] = {}  # what -> [count, largest n, its m]
+        self._limits: set[str] = set()
 
     def note(self, reason: str) -> None:
         self._notes.setdefault(reason)
 
+    def coarse_range(self, what: str, n: int, m: int, *, limit: bool = False) -> None:
+        """*what* had an n x m range aligned by occurrence rank (after the work limit, if *limit*)."""
+        seen = self._ranges.setdefault(what, [0, 0, 0])
+        seen[0] += 1
+        if n * m > seen[1] * seen[2]:
+            seen[1:] = [n, m]
+        if limit:
+            self._limits.add(what)
+
     @property
     def coarse(self) -> bool:
-        return bool(self._notes)
+        return bool(self._notes or self._ranges)
 
     @property
     def reason(self) -> str | None:
-        return "; ".join(self._notes) if self._notes else None
+        notes = list(self._notes)
+        for what, (count, n, m) in self._ranges.items():
+            why = "work limit reached" if what in self._limits else "no rare element to anchor on"
+            notes.append(f"{what} aligned coarsely in {count:,} place{'s' if count > 1 else ''} "
+                         f"({why}; largest {n:,} x {m:,})")
+        return "; ".join(notes) if notes else None
 
 
 def _anchors(a: Sequence[H], b: Sequence[H], a0: int, a1: int, b0: int,
@@ -84,6 +116,11 @@ def _anchors(a: Sequence[H], b: Sequence[H], a0: int, a1: int, b0: int,
     """
     count_a: Counter[H] = Counter(a[a0:a1])
     count_b: Counter[H] = Counter(b[b0:b1])
+    unique = {x for x, n in count_a.items() if n == 1 and count_b.get(x) == 1}
+    if unique:  # patience diff: the common case, kept lean (pairs come sorted by j; LIS over i)
+        index = {a[i]: i for i in range(a0, a1) if a[i] in unique}
+        found = [(index[b[j]], j) for j in range(b0, b1) if b[j] in unique]
+        return [found[p] for p in lis([i for i, _ in found])], True
     best = MAX_ANCHOR_COUNT + 1
     shared = False
     for x, n in count_a.items():
@@ -169,14 +206,15 @@ def _myers_path(trace: list[list[int]], x: int, y: int, off: int, a0: int, b0: i
     return runs
 
 
-def matching_blocks(a: Sequence[H], b: Sequence[H], *, budget: Budget | None = None,
-                    what: str = "sequence") -> list[tuple[int, int, int]]:
+def matching_blocks(a: Sequence[H], b: Sequence[H], *, budget: Budget | None = None, what: str = "sequence",
+                    patience: bool = False) -> list[tuple[int, int, int]]:
     """Equal runs (i, j, size) of *a* and *b*, in order and non-overlapping (no zero-size sentinel).
 
-    Exact (SequenceMatcher) on small inputs; anchored on rare elements otherwise; when even that
-    runs out of work (a range with no rare element and too many cells, or the total work cap),
-    elements are paired by occurrence rank (k-th copy with k-th copy) and *budget* gets a note
-    naming *what* was aligned coarsely.
+    Exact (SequenceMatcher) on small inputs; anchored on rare elements otherwise (first, with
+    *patience*, which prefers unique elements as anchors over SequenceMatcher's longest runs);
+    Myers for anchorless ranges with few edits. When even that runs out of work, elements are
+    paired by occurrence rank (k-th copy with k-th copy) and *budget* gets a note naming *what*
+    was aligned coarsely.
     """
     out: list[tuple[int, int, int]] = []
     work_left = WORK_FACTOR * (len(a) + len(b)) + WORK_FLOOR
@@ -198,13 +236,18 @@ def matching_blocks(a: Sequence[H], b: Sequence[H], *, budget: Budget | None = N
         if a0 == a1 or b0 == b1:
             continue
         n, m = a1 - a0, b1 - b0
-        if n * m <= SMALL_CELLS:
+        small = n * m <= SMALL_CELLS
+        anchors: list[tuple[int, int]] = []
+        shared = True
+        if not small or patience:
+            work_left -= 3 * (n + m)
+            if work_left > 0:
+                anchors, shared = _anchors(a, b, a0, a1, b0, b1)
+        if not anchors and small:
             work_left -= n * m // 8
             sm = SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False)
             out.extend((a0 + i, b0 + j, k) for i, j, k in sm.get_matching_blocks() if k)
             continue
-        work_left -= 3 * (n + m)
-        anchors, shared = _anchors(a, b, a0, a1, b0, b1) if work_left > 0 else ([], True)
         if not anchors and shared and work_left > 0:
             runs, work = _myers(a, b, a0, a1, b0, b1, min(MYERS_MAX_D, work_left // (n + m) + 1))
             work_left -= work
@@ -214,8 +257,7 @@ def matching_blocks(a: Sequence[H], b: Sequence[H], *, budget: Budget | None = N
         if not anchors:
             if shared:
                 if budget is not None:
-                    budget.note(f"{what} aligned coarsely ({n:,} x {m:,} elements without a rare one to "
-                                f"anchor on)" if work_left > 0 else f"{what} aligned coarsely (work limit reached)")
+                    budget.coarse_range(what, n, m, limit=work_left <= 0)
                 out.extend((i, j, 1) for i, j in _rank_pairs(a, b, a0, a1, b0, b1))
             continue
         prev_i, prev_j = a0, b0
@@ -234,3 +276,89 @@ def matching_blocks(a: Sequence[H], b: Sequence[H], *, budget: Budget | None = N
         else:
             merged.append((i, j, k))
     return merged
+
+
+def heaviest_increasing(pairs: Sequence[tuple[int, int, float]]) -> list[int]:
+    """Positions of a maximum-weight subset of (i, j, weight) pairs increasing in both i and j.
+
+    A weighted LIS (Fenwick tree of prefix maxima over j), O(n log n): within a gap, edits pair
+    in reading order unless a crossing pair is clearly better, which then becomes a move.
+    """
+    order = sorted(range(len(pairs)), key=lambda p: (pairs[p][0], -pairs[p][1]))
+    js = sorted({j for _, j, _ in pairs})
+    tree: list[tuple[float, int]] = [(0, -1)] * (len(js) + 1)
+    best: list[float] = [0] * len(pairs)
+    prev: list[int] = [-1] * len(pairs)
+    for p in order:
+        _, j, weight = pairs[p]
+        rank = bisect.bisect_left(js, j)  # prefix over ranks < rank: strictly smaller j
+        top: tuple[float, int] = (0, -1)
+        k = rank
+        while k > 0:
+            if tree[k][0] > top[0]:
+                top = tree[k]
+            k -= k & -k
+        best[p], prev[p] = top[0] + weight, top[1]
+        k = rank + 1
+        while k <= len(js):
+            if best[p] > tree[k][0]:
+                tree[k] = (best[p], p)
+            k += k & -k
+    if not pairs:
+        return []
+    p = max(range(len(pairs)), key=lambda q: (best[q], -q))
+    out: list[int] = []
+    while p != -1:
+        out.append(p)
+        p = prev[p]
+    return sorted(out, key=lambda q: pairs[q][0])
+
+
+def longest_chain(units: list[tuple[int, int, int]], size: Callable[[int], int]) -> set[int]:
+    """Ids of a longest chain of (old, new, id) units increasing in both, sorted by old.
+
+    Ties go first to the chain keeping more exact pairs (id < 0: an unchanged block stays and the
+    edited one is the move, one change instead of two), then to the one keeping more words in
+    place (a paragraph stays and the "Advertisement" line is what moved); *size* gives a unit's
+    words. Only ties need the weighted search: units in every longest chain are kept outright,
+    and the weighted LIS runs on each stretch of interchangeable units between two of them.
+    """
+    # Units compatible with all others (every unit before them in old is before them in new, and
+    # the same after) are in every longest chain: most of a long document, skipped at O(n) cost.
+    n = len(units)
+    low, high = [-1] * n, [1 << 62] * n
+    for p in range(1, n):
+        low[p] = max(low[p - 1], units[p - 1][1])
+    for p in range(n - 2, -1, -1):
+        high[p] = min(high[p + 1], units[p + 1][1])
+    keep = {u[2] for p, u in enumerate(units) if low[p] < u[1] < high[p]}
+    if len(keep) == n:
+        return keep
+    units = [u for p, u in enumerate(units) if not low[p] < u[1] < high[p]]
+    seq = [u[1] for u in units]
+    ending = lis_lengths(seq)  # longest chain ending at each unit
+    starting = lis_lengths([-v for v in reversed(seq)])[::-1]  # ... and starting at it
+    length = max(ending, default=0)
+    on_some = [p for p in range(len(units)) if ending[p] + starting[p] - 1 == length]
+    per_level = Counter(ending[p] for p in on_some)
+    stretch: list[tuple[int, int, int]] = []
+    for p in [*on_some, -1]:
+        if p >= 0 and per_level[ending[p]] > 1:
+            stretch.append(units[p])
+            continue
+        if stretch:  # interchangeable units between two fixed ones
+            keep.update(stretch[q][2] for q in tie_break(stretch, size))
+            stretch = []
+        if p >= 0:
+            keep.add(units[p][2])
+    return keep
+
+
+def tie_break(units: list[tuple[int, int, int]], size: Callable[[int], int]) -> list[int]:
+    """Positions of the longest chain among *units* keeping the most exact pairs, then words."""
+    words = [min(size(ident), 1000) for _, _, ident in units]
+    # integer weights, each level worth more than all the levels below it together
+    per_exact = 1000 * len(units) + 1
+    per_unit = per_exact * (len(units) + 1)
+    return heaviest_increasing([(i, j, per_unit + (per_exact if ident < 0 else 0) + w)
+                                for (i, j, ident), w in zip(units, words)])

@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from provtrack import __version__
 from provtrack.blame import Lineage, trace
-from provtrack.diff import diff_blocks
+from provtrack.diff import compute_diff, diff_blocks
 from provtrack.errors import ExtractError, StoreError, UsageError
 from provtrack.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract
 from provtrack.fetch import fetch
@@ -328,8 +328,9 @@ def stored_diff(store: Store, old: StoredVersion, new: StoredVersion) -> Diff:
     # text the article had before OLD, that OLD lacks, and that NEW has again
     earlier = {b.key for _, blocks in full[:old_pos] for b in blocks} if forward else set()
     earlier -= {b.key for b in old_blocks}
+    result = compute_diff(old_blocks, new_blocks)
     changes = []
-    for change in diff_blocks(old_blocks, new_blocks):
+    for change in result.changes:
         if change.new_indices:
             origin = lineage[new_pos][change.new_indices[0]].origin
         else:
@@ -342,8 +343,10 @@ def stored_diff(store: Store, old: StoredVersion, new: StoredVersion) -> Diff:
     notes = _revert_notes(new, full[:new_pos + 1])
     if same and not forward:
         notes.insert(0, f"reverse diff: v{old.ref.version} (old side) is newer than v{new.ref.version}")
+    if result.reason:
+        notes.append(f"coarse alignment: {result.reason}")
     return Diff(old=side_of(store, old), new=side_of(store, new), old_blocks=old_blocks,
-                new_blocks=new_blocks, changes=tuple(changes), notes=tuple(notes))
+                new_blocks=new_blocks, changes=tuple(changes), notes=tuple(notes), coarse=result.coarse)
 
 
 def _revert_notes(new: StoredVersion, hist: Sequence[tuple[SnapshotRef, Sequence[Block]]]) -> list[str]:
@@ -387,9 +390,10 @@ def _old_blocks_of(change: Change, hist: Sequence[tuple[SnapshotRef, Sequence[Bl
 def compare(source_a: str, source_b: str, **fetch_options: Any) -> Diff:
     """Diff two ad-hoc sources (files or URLs) without a store; provenance is the two sides."""
     a, b = load_source(source_a, **fetch_options), load_source(source_b, **fetch_options)
-    changes = diff_blocks(a.document.blocks, b.document.blocks)
+    result = compute_diff(a.document.blocks, b.document.blocks)
     return Diff(old=a.side, new=b.side, old_blocks=a.document.blocks, new_blocks=b.document.blocks,
-                changes=tuple(changes))
+                changes=result.changes, coarse=result.coarse,
+                notes=(f"coarse alignment: {result.reason}",) if result.reason else ())
 
 
 def version_infos(store: Store, article: str) -> list[VersionInfo]:

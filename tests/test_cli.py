@@ -158,6 +158,7 @@ def test_compare_two_files_without_a_store(run, saved_versions, validate, tmp_pa
     data = json.loads(result.output)
     validate(data, "diff")
     assert data["old"]["location"] == saved_versions[0]
+    assert data["coarse_alignment"] is False and data["notes"] == []
     assert all(c["provenance"] == {"introduced_in": None, "origin": None} for c in data["changes"])
     assert not (tmp_path / "store").exists()
 

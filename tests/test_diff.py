@@ -15,9 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from referencing import Registry, Resource
 
-from provtrack.align import lis, tokenize
-from provtrack.diff import diff_blocks, tag_change, word_diff
-from provtrack.model import BLOCK_KINDS, Block, Change, Diff, Side
+from provtrack import align, diff, diff_seq, diff_tokens
+from provtrack.align import is_word, lis, tokenize
+from provtrack.diff import DiffResult, compute_diff, diff_blocks, tag_change, word_diff
+from provtrack.diff_seq import matching_blocks
+from provtrack.diff_tokens import content_tokens, keyed_tokens
+from provtrack.model import BLOCK_KINDS, Block, Change, Diff, Side, normalize_text
 
 KNOWN_TAGS = {"numbers", "quotes", "cosmetic", "expanded", "trimmed", "names"}
 
@@ -114,6 +117,43 @@ CASES: dict[str, tuple[list[Block], list[Block], list[Expected]]] = {
          ("added", (), (6,), set()), ("changed", (4,), (7,), {"cosmetic"})]),
     "a kind change alone is not a change (blocks match on text)": (
         BASE, replace(BASE, 1, Block("quote", QUOTE)), []),
+    "invisible differences are no change: soft hyphen, no-break space, zero-width space": (
+        BASE, [P(LEDE.replace("evacuation", "evac\u00aduation").replace(" of ", "\u00a0of\u00a0")),
+               P(QUOTE.replace("Chief ", "Chief\u200b ")), *BASE[2:]], []),
+    "NFC: a decomposed accent equals the composed one; dashes, ellipsis, ligatures fold": (
+        [P("Café owners in Millbrook – and elsewhere – waited…"), P("The ﬁnal ﬂood report")],
+        [P("Cafe\u0301 owners in Millbrook — and elsewhere — waited..."), P("The final flood report")], []),
+    "NFC, not NFKC: a superscript is not a digit, so 10² -> 102 is a change": (
+        [P("The reservoir holds 10⁶ cubic metres of water.")], [P("The reservoir holds 106 cubic metres of water.")],
+        [("changed", (0,), (0,), {"numbers"})]),
+    "edited paragraphs that moved past each other: changed in place, or moved": (
+        BASE, [BASE[0], P(SHELTERS.replace("four", "five")), CAPTION, BASE[3], P(QUOTE.replace("12", "13")),
+               *BASE[5:]],
+        [("moved", (4,), (1,), set()), ("moved", (1,), (4,), {"numbers", "quotes"})]),
+    "inside one gap (no exact anchor between), the longest in-order chain of edits stays": (
+        [P(LEDE), P(QUOTE), P(WATER), P(SHELTERS), P(HISTORY), P(RAIN)],
+        [P(LEDE), P(HISTORY.replace("2023", "2024")), P(QUOTE.replace("12", "13")), P(WATER.replace("dawn", "noon")),
+         P(SHELTERS.replace("four", "five")), P(RAIN)],
+        [("moved", (4,), (1,), {"numbers"}), ("changed", (1,), (2,), {"numbers", "quotes"}),
+         ("changed", (2,), (3,), set()), ("changed", (3,), (4,), set())]),
+    "sentences reordered and one reworded: paired on sentences, not on token order": (
+        [P("The dam failed at 3 am. Water reached the town by dawn. Officials ordered an evacuation of the valley. "
+           "Schools were closed for the week."), P(RAIN)],
+        [P("Officials ordered an evacuation of the valley. Schools were closed for the rest of the week. "
+           "The dam failed at 3 am. Water reached the town by dawn."), P(RAIN)],
+        [("changed", (0,), (0,), set())]),
+    "a short shared sentence does not pair two different paragraphs": (
+        [P("Councillors approved the new bus depot by nine votes to four on Tuesday evening after a long debate. "
+           "The depot will cost 12 million and open in 2028. The council declined to comment further."), P(RAIN)],
+        [P("Residents of Quarry Street say the flood warnings came far too late for them to move their cars. "
+           "Several said they would sue. The council declined to comment further."), P(RAIN)],
+        [("removed", (0,), (), set()), ("added", (), (0,), set())]),
+    "an exact move next to an edit keeps the longest chain in place": (
+        BASE, [BASE[0], BASE[5], P(QUOTE.replace("12", "14")), CAPTION, BASE[3], BASE[4], BASE[6]],
+        [("moved", (5,), (1,), set()), ("changed", (1,), (2,), {"numbers", "quotes"})]),
+    "a duplicate right after its original: the later copy is the duplicate": (
+        BASE[:4], [BASE[0], P(QUOTE.replace("12", "14")), BASE[3], BASE[3]],
+        [("changed", (1,), (1,), {"numbers"}), ("removed", (2,), (), set()), ("duplicated", (3,), (3,), set())]),
     "rewritten beyond recognition": (
         BASE, replace(BASE, 6, P("Schools across the county will remain closed until further notice.")),
         [("removed", (6,), (), set()), ("added", (), (6,), set())]),
@@ -162,10 +202,13 @@ def test_split_and_merge_fields() -> None:
              P("The county closed every road south of the Millbrook bridge.")]
     split, = diff_blocks([P(WATER)], parts)
     assert split.new_text == "\n\n".join(p.text for p in parts)
-    assert rebuild(split.words, "-") == split.old_text and rebuild(split.words, "+") == split.new_text
+    assert rebuild(split.words, "+") == split.new_text
+    assert normalize_text(rebuild(split.words, "-")) == normalize_text(split.old_text or "")
+    assert any(op == "+" and "\n\n" in text for op, text in split.words)  # the split point shows
     assert split.similarity is not None and split.similarity >= 0.8
     merged, = diff_blocks(parts, [P(WATER)])
     assert merged.kind == "merged" and merged.old_indices == (0, 1) and merged.block_kind == "paragraph"
+    assert merged.words is not None and any(op == "-" and "\n\n" in text for op, text in merged.words)
 
 
 def test_min_move_words() -> None:
@@ -211,13 +254,48 @@ def test_sorted_by_new_position() -> None:
 
 
 def rebuild(words: Sequence[tuple[str, str]] | None, side: str) -> str:
+    """'=' + *side* segments; '=' carries the NEW text, so "+" rebuilds new_text exactly and "-"
+    rebuilds a text that normalises like old_text."""
     assert words is not None
     return "".join(text for op, text in words if op in ("=", side))
+
+
+def check_words(old: str, new: str, words: Sequence[tuple[str, str]], *, breaks: bool = False) -> None:
+    """The word-diff contract: exact new text, normalised old text, no edit that normalisation hides.
+
+    With *breaks* (split and merged changes) a blank line differs from a space.
+    """
+    assert rebuild(words, "+") == new
+    assert normalize_text(rebuild(words, "-")) == normalize_text(old)
+    assert all(text for _, text in words)
+    assert all(a[0] != b[0] for a, b in zip(words, words[1:]) if "=" in (a[0], b[0]))
+    if breaks:
+        return
+    if normalize_text(old) == normalize_text(new):
+        assert all(op == "=" for op, _ in words)
+    # every run of edits differs after normalisation (inner whitespace kept, ends not stripped)
+    run: dict[str, str] = {"-": "", "+": ""}
+    for op, text in [*words, ("=", "")]:
+        if op == "=":
+            if run["-"] or run["+"]:
+                assert _fold_ws(run["-"]) != _fold_ws(run["+"]), words
+            run = {"-": "", "+": ""}
+        else:
+            run[op] += text
+
+
+def _fold_ws(text: str) -> str:
+    return "".join(keyed_tokens(f"x{text}x")[1])
 
 
 @pytest.mark.parametrize("old, new, expected", [
     ("", "", ()),
     ("same", "same", (("=", "same"),)),
+    ("“same”\u00a0text", '"same" text', (("=", '"same" text'),)),
+    ("inter\u00adnational flood aid of 55,000", "international flood aid of 60,000",
+     (("=", "international flood aid of "), ("-", "55,000"), ("+", "60,000"))),
+    ("“We found 12,” said\u00a0Torres", '"We found 14," said Torres',
+     (("=", '"We found '), ("-", "12"), ("+", "14"), ("=", '," said Torres'))),
     ("", "new", (("+", "new"),)),
     ("old", "", (("-", "old"),)),
     ("55,000 people", "60,000 people", (("-", "55,000"), ("+", "60,000"), ("=", " people"))),
@@ -236,6 +314,8 @@ def test_word_diff_cases(old: str, new: str, expected: tuple[tuple[str, str], ..
     ("don't Smith’s", ["don't", " ", "Smith’s"]),
     ("नमस्ते दुनिया", ["नमस्ते", " ", "दुनिया"]),
     ("cafe\u0301", ["cafe\u0301"]),
+    ("inter\u00adnational zero\u200bwidth", ["inter\u00adnational", " ", "zero\u200bwidth"]),
+    (".\u0301 x", [".\u0301", " ", "x"]),
 ])
 def test_tokenize(text: str, tokens: list[str]) -> None:
     assert tokenize(text) == tokens
@@ -244,6 +324,8 @@ def test_tokenize(text: str, tokens: list[str]) -> None:
 @pytest.mark.parametrize("old, new, tags", [
     (QUOTE, QUOTE, ()),
     (QUOTE, '"We have found 12 bodies," said Chief Ana Torres.', ()),
+    (QUOTE, QUOTE.replace(" ", "\u00a0").replace("bodies", "bod\u00adies"), ()),
+    ("It rose 10² times.", "It rose 102 times.", ("numbers",)),
     (QUOTE, "“We have found 14 bodies,” said Chief Ana Torres.", ("numbers", "quotes")),
     (QUOTE, "“We have found twelve bodies,” said Chief Ana Torres.", ("numbers", "quotes")),
     ("Officials said 12 bodies were found.", "Officials said 14 bodies were found.", ("numbers",)),
@@ -291,7 +373,8 @@ def check_accounting(old: Sequence[Block], new: Sequence[Block], changes: Sequen
         assert c.kind != "added" or (c.old_indices == () and c.old_text is None)
         assert c.kind not in ("split", "merged") or len(c.new_indices) + len(c.old_indices) >= 3
         if c.words is not None:
-            assert rebuild(c.words, "-") == c.old_text and rebuild(c.words, "+") == c.new_text
+            assert c.old_text is not None and c.new_text is not None
+            check_words(c.old_text, c.new_text, c.words, breaks=c.kind in ("split", "merged"))
         assert c.similarity is None or 0 <= c.similarity <= 1
         assert list(c.tags) == sorted(set(c.tags)) and set(c.tags) <= KNOWN_TAGS
         assert c.block_kind in BLOCK_KINDS
@@ -340,35 +423,78 @@ def test_arbitrary_unicode_never_raises(old: list[Block], new: list[Block]) -> N
     check_accounting(old, new, diff_blocks(old, new))
 
 
+INVISIBLE = "\u00ad\u200b\u2060\ufeff"
+# Text drawn from characters that exercise normalisation: variants that fold together, invisible
+# ones, combining marks, superscripts (which must NOT fold) and blank lines.
+TRICKY = st.lists(st.sampled_from(list("ab 12,.-'\"\n") + [
+    "\u00a0", "\u00ad", "\u200b", "\u2060", "\u2019", "\u201c", "\u201d", "\u2014", "\u2013", "\u2026", "\u0301",
+    "é", "e\u0301", "²", "\ufb01", "\u202f", "=\u0338"]), max_size=30).map("".join)
+
+
 @PROPERTY
 @given(st.text(max_size=80), st.text(max_size=80))
-def test_word_diff_rebuilds_both_texts(old: str, new: str) -> None:
-    words = word_diff(old, new)
-    assert rebuild(words, "-") == old and rebuild(words, "+") == new
-    assert all(text for _, text in words)
-    assert all(a[0] != b[0] for a, b in zip(words, words[1:]))
+def test_word_diff_contract(old: str, new: str) -> None:
+    check_words(old, new, word_diff(old, new))
+
+
+@PROPERTY
+@given(TRICKY, TRICKY)
+def test_word_diff_contract_on_normalisation_variants(old: str, new: str) -> None:
+    check_words(old, new, word_diff(old, new))
+    words = word_diff(old, new, paragraph_breaks=True)
+    assert rebuild(words, "+") == new
+    assert normalize_text(rebuild(words, "-")) == normalize_text(old)
+
+
+@PROPERTY
+@given(st.one_of(st.text(max_size=60), TRICKY))
+def test_token_keys_are_normalize_text(text: str) -> None:
+    raws, keys = keyed_tokens(text)
+    assert "".join(raws) == text
+    assert "".join(keys).strip() == normalize_text(text)
+    assert all(keys) or keys == [""]
+    assert not any(a.isspace() and b.isspace() for a, b in zip(keys, keys[1:]))
+
+
+@PROPERTY
+@given(st.one_of(st.text(max_size=60), TRICKY))
+def test_tokenizer_fast_paths_agree_with_the_full_tables(text: str) -> None:
+    full_tokens, full_content, full_word = diff_tokens._patterns()
+    assert tokenize(text) == full_tokens.findall(text)
+    assert content_tokens(text) == [t for t in full_tokens.findall(text) if not t.isspace()]
+    assert all(is_word(t) == bool(full_word.match(t)) for t in tokenize(text))
+
+
+@PROPERTY
+@given(TRICKY)
+def test_a_text_against_its_normalised_self_is_all_equal(text: str) -> None:
+    assert all(op == "=" for op, _ in word_diff(text, normalize_text(text)))
 
 
 @PROPERTY
 @given(st.lists(st.sampled_from(["55,000", "3.5%", "Torres", "don't", "the", "“", "”", ",", " ", "\n", "é",
-                                 "e\u0301", "12"]), max_size=20),
+                                 "e\u0301", "12", "inter\u00adnational", "\u00a0", "\u200b"]), max_size=20),
        st.lists(st.sampled_from(["60,000", "12%", "Ana", "the", ".", " ", "word"]), max_size=20))
 def test_word_diff_never_splits_words(base: list[str], extra: list[str]) -> None:
     old = "".join(base)
     new = "".join(base[: len(base) // 2] + extra + base[len(base) // 2:])
     words = word_diff(old, new)
-    assert rebuild(words, "-") == old and rebuild(words, "+") == new
-    for side, text in (("-", old), ("+", new)):
-        # every segment boundary on this side falls on a token boundary
-        bounds, pos = set(), 0
+    check_words(old, new, words)
+    for side in ("-", "+"):
+        # no segment boundary falls inside a word of the text that side rebuilds
+        text = rebuild(words, side)
+        inside, pos = set(), 0
         for token in tokenize(text):
+            if is_word(token):
+                # an invisible character (deleted by normalisation) may sit on either side of a cut
+                inside.update(p for p in range(pos + 1, pos + len(token))
+                              if not {text[p - 1], text[p]} & set(INVISIBLE))
             pos += len(token)
-            bounds.add(pos)
         pos = 0
         for op, seg in words:
             if op in ("=", side):
                 pos += len(seg)
-                assert pos in bounds
+                assert pos not in inside, (words, side)
 
 
 @PROPERTY
@@ -377,6 +503,164 @@ def test_tag_change_never_raises(old: str, new: str) -> None:
     tags = tag_change(old, new)
     assert list(tags) == sorted(set(tags)) and set(tags) <= KNOWN_TAGS
     assert "cosmetic" not in tags or tags == ("cosmetic",)
+
+
+def replay(old: Sequence[Block], changes: Sequence[Change]) -> list[Block]:
+    """Apply *changes* to *old*: the new block list, every new index produced exactly once.
+
+    Old blocks no change consumes (unchanged ones) fill the free new positions in order; the
+    others come from the changes' new text (split by the blank line joining several blocks).
+    """
+    consumed = [i for c in changes if c.kind != "duplicated" for i in c.old_indices]
+    assert len(consumed) == len(set(consumed))
+    produced: dict[int, Block] = {}
+    for c in changes:
+        if not c.new_indices:
+            continue
+        assert c.new_text is not None
+        texts = c.new_text.split("\n\n") if len(c.new_indices) > 1 else [c.new_text]
+        assert len(texts) == len(c.new_indices)
+        for j, text in zip(c.new_indices, texts):
+            assert j not in produced
+            produced[j] = Block(c.block_kind, text)
+    kept = iter([b for i, b in enumerate(old) if i not in set(consumed)])
+    size = len(old) - len(set(consumed)) + len(produced)
+    assert all(0 <= j < size for j in produced)
+    out = [produced[j] if j in produced else next(kept) for j in range(size)]
+    assert next(kept, None) is None
+    return out
+
+
+def check_replay(old: Sequence[Block], new: Sequence[Block], changes: Sequence[Change]) -> None:
+    replayed = replay(old, changes)
+    assert [b.key for b in replayed] == [b.key for b in new]
+    produced = {j for c in changes for j in c.new_indices}
+    assert all(replayed[j].text == new[j].text for j in produced if len(new) > j)
+
+
+@PROPERTY
+@given(documents, documents, st.integers(min_value=0, max_value=6))
+def test_replay_rebuilds_the_new_version(old: list[Block], new: list[Block], min_move_words: int) -> None:
+    check_replay(old, new, diff_blocks(old, new, min_move_words=min_move_words))
+
+
+@PROPERTY
+@given(documents, st.data())
+def test_replay_after_shuffle_split_merge_and_edits(old: list[Block], data: st.DataObject) -> None:
+    new = data.draw(st.permutations(old))
+    for at, block in data.draw(st.lists(st.tuples(st.integers(0, 20), pool_blocks), max_size=4)):
+        new.insert(at % (len(new) + 1), block)
+    if len(new) >= 2 and data.draw(st.booleans()):  # merge two neighbours
+        at = data.draw(st.integers(0, len(new) - 2))
+        new[at:at + 2] = [Block(new[at].kind, new[at].text + " " + new[at + 1].text)]
+    changes = diff_blocks(old, new)
+    check_accounting(old, new, changes)
+    check_replay(old, new, changes)
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from("abcdefg"), max_size=40), st.lists(st.sampled_from("abcdefgh"), max_size=40),
+       st.sampled_from([4, 40_000]))
+def test_matching_blocks_are_equal_runs_in_order(a: list[str], b: list[str], cells: int) -> None:
+    original = diff_seq.SMALL_CELLS
+    diff_seq.SMALL_CELLS = cells  # 4: exercise the anchored and Myers paths on small inputs
+    try:
+        runs = matching_blocks(a, b)
+    finally:
+        diff_seq.SMALL_CELLS = original
+    end_a = end_b = 0
+    for i, j, size in runs:
+        assert size > 0 and i >= end_a and j >= end_b and a[i:i + size] == b[j:j + size]
+        end_a, end_b = i + size, j + size
+
+
+def test_compute_diff_reports_coarseness() -> None:
+    new = replace(BASE, 1, P(QUOTE.replace("12", "14")))
+    result = compute_diff(BASE, new)
+    assert isinstance(result, DiffResult)
+    assert (result.coarse, result.reason) == (False, None)
+    assert result.changes == diff_blocks(BASE, new)
+
+
+@pytest.mark.parametrize("limit, value, reason", [
+    ((diff, "MAX_WORD_DIFF_CHARS"), 10, "word diff skipped for"),
+    ((align, "MAX_SCORED_PAIRS"), 0, "fuzzy pairing limited to"),
+    ((align, "MAX_FUZZY_TOKENS"), 0, "fuzzy pairing stopped after"),
+])
+def test_work_limits_coarsen_but_keep_accounting(monkeypatch: pytest.MonkeyPatch, limit: tuple[object, str],
+                                                 value: int, reason: str) -> None:
+    monkeypatch.setattr(*limit, value)
+    new = [P(LEDE.replace("55,000", "60,000")), BASE[5], P(QUOTE.replace("12", "14")), CAPTION, CAPTION, BASE[3],
+           P("Critics blamed the governor."), P(SHELTERS.replace("High School", "high school")), BASE[6]]
+    result = compute_diff(BASE, new)
+    assert result.coarse and result.reason is not None and reason in result.reason
+    check_accounting(BASE, new, result.changes)
+    check_replay(BASE, new, result.changes)
+
+
+def test_anchorless_identical_blocks_are_aligned_coarsely_when_they_must(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diff_seq, "MYERS_MAX_D", 2)
+    old = [P("Advertisement"), P("Live updates")] * 300
+    new = [P("Live updates"), P("Advertisement")] * 150 + [P("Advertisement")] * 300
+    result = compute_diff(old, new)
+    assert result.coarse and "identical blocks aligned coarsely" in (result.reason or "")
+    check_accounting(old, new, result.changes)
+    check_replay(old, new, result.changes)
+
+
+# Pathological sizes: these must finish (benchmarks/bench_diff.py times them); no clock here.
+
+def _filler(n: int, seed: int = 0) -> list[Block]:
+    return [P(f"Item {i + seed} of the live blog: ward {i % 97} reported {i * 7 % 1000} calls, "
+              f"and crew {i % 13} was sent to street {i % 211}.") for i in range(n)]
+
+
+def test_many_paragraphs() -> None:
+    old = _filler(20_000)
+    new = list(old)
+    for k in range(0, 20_000, 997):
+        new[k] = P(new[k].text.replace("calls", "emergency calls"))
+    del new[5_000:5_010]
+    new[12_000:12_000] = [P("A new paragraph about the bridge.")]
+    result = compute_diff(old, new)
+    assert not result.coarse
+    kinds = [c.kind for c in result.changes]
+    assert kinds.count("changed") == 21 and kinds.count("removed") == 10 and kinds.count("added") == 1
+
+
+def test_one_huge_paragraph() -> None:
+    words = [f"w{i % 5000}" if i % 7 else f"n{i}" for i in range(170_000)]
+    old_text = " ".join(words) + "."
+    words[1_001], words[90_006] = "changed", "edited"
+    new_text = " ".join(words) + "."
+    assert len(old_text) > 1_000_000
+    result = compute_diff([P(old_text)], [P(new_text)])
+    (change,) = result.changes
+    assert change.kind == "changed" and change.words is not None
+    assert [text for op, text in change.words if op != "="] == ["n1001", "changed", "n90006", "edited"]
+    check_words(old_text, new_text, change.words)
+
+
+def test_unrelated_documents_built_on_one_pattern() -> None:
+    """Nothing in common but the sentence pattern: one huge gap, candidates from rare words only."""
+    old = [P(f"Councillors in ward {i} voted {i % 9} to {i % 7} on the {i * 13 % 97}th budget line.")
+           for i in range(3_000)]
+    new = [P(f"Residents of street {i} waited {i % 11} hours for bus {i * 17 % 89} on Friday.")
+           for i in range(3_000)]
+    result = compute_diff(old, new)
+    check_accounting(old, new, result.changes)
+    check_replay(old, new, result.changes)
+
+
+def test_thousands_of_identical_paragraphs() -> None:
+    ad = P("Advertisement")
+    old = [ad, *BASE] * 500
+    new = [*([ad, *BASE] * 250), ad, ad, *([ad, *BASE] * 249), ad]
+    result = compute_diff(old, new)
+    check_accounting(old, new, result.changes)
+    check_replay(old, new, result.changes)
+    only_ad = compute_diff([ad], [ad] * 3000)
+    assert [c.kind for c in only_ad.changes] == ["duplicated"] * 2999 and not only_ad.coarse
 
 
 # --- contract and purity ------------------------------------------------------------------------
