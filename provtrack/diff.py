@@ -52,6 +52,8 @@ class DiffResult:
 
 
 _DIGIT = re.compile(r"\d")
+#: numbers with the sign written before them (after normalize_text, U+2212 is "-")
+_SIGNED = re.compile(r"(?:(?<=[\s(\[])|^)[-+]?\d[\d.,]*")
 
 
 def _numbers(tokens: list[str]) -> Counter[str]:
@@ -131,13 +133,17 @@ def _tags(old: str, new: str, old_tokens: list[str], new_tokens: list[str]) -> t
     """tag_change on texts that are already normalised (block keys), with their content tokens."""
     if old == new:
         return ()
-    numbers_differ = _numbers(old_tokens) != _numbers(new_tokens)
-    if not numbers_differ and _fold(old) == _fold(new):
+    # a sign belongs to its number: -5 -> 5 is a changed figure, not punctuation
+    numbers_differ = (_numbers(old_tokens) != _numbers(new_tokens)
+                      or Counter(_SIGNED.findall(old)) != Counter(_SIGNED.findall(new)))
+    # adding or removing quotation marks turns a quote into a paraphrase (or back): not cosmetic
+    quotes_differ = _quoted(old) != _quoted(new)
+    if not numbers_differ and not quotes_differ and _fold(old) == _fold(new):
         return (COSMETIC_TAG,)
     tags: set[str] = set()
     if numbers_differ:
         tags.add("numbers")
-    if _quoted(old) != _quoted(new):
+    if quotes_differ:
         tags.add("quotes")
     old_flags, new_flags = _word_flags(old_tokens), _word_flags(new_tokens)
     old_words, new_words = _words(old_tokens, old_flags), _words(new_tokens, new_flags)

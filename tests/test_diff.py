@@ -691,3 +691,16 @@ def test_core_imports_no_cli_libraries() -> None:
             "print(sorted(m for m in ('click', 'rich', 'git') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("Temperatures fell to -5 degrees overnight.", "Temperatures fell to 5 degrees overnight.", ("numbers",)),
+    ("The deficit is −3.5 billion.", "The deficit is 3.5 billion.", ("numbers",)),
+    ('The mayor called them "criminals" at the meeting.', "The mayor called them criminals at the meeting.",
+     ("quotes",)),
+    ("The tank holds 10\u2076 litres.", "The tank holds 106 litres.", ("numbers",)),
+    ('He said "no comment" today.', "He said \u201cno comment\u201d today.", ()),  # quote style only: unchanged
+    ("The Council met today.", "The council met today!", ("cosmetic",)),
+])
+def test_signs_quotation_marks_and_superscripts_are_substantive(old, new, expected):
+    assert tag_change(old, new) == expected
