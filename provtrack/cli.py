@@ -63,6 +63,11 @@ def fetch_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _stdin() -> Any:
+    """Standard input as bytes (for SOURCE `-`)."""
+    return getattr(sys.stdin, "buffer", sys.stdin)
+
+
 def _fetch_kwargs(timeout: float, max_bytes: int) -> dict[str, Any]:
     return {"total_timeout": timeout, "max_bytes": max_bytes}
 
@@ -162,7 +167,7 @@ def extract(ctx: click.Context, source: str, fmt: str, timeout: float, max_bytes
     from provtrack.render.plain import document_text
     from provtrack.tracker import load_source
 
-    source_obj = load_source(source, stdin=click.get_binary_stream("stdin"), **_fetch_kwargs(timeout, max_bytes))
+    source_obj = load_source(source, stdin=_stdin(), **_fetch_kwargs(timeout, max_bytes))
     if fmt == "json":
         click.echo(dumps(extract_json(source_obj.document, source_obj.side)))
     elif fmt == "text":
@@ -201,7 +206,7 @@ def snapshot(ctx: click.Context, sources: tuple[str, ...], store_path: str, url:
     for source in sources:
         try:
             result = take(store, source, url=url, at=at, keep_raw=not no_raw,
-                          stdin=click.get_binary_stream("stdin"), **_fetch_kwargs(timeout, max_bytes))
+                          stdin=_stdin(), **_fetch_kwargs(timeout, max_bytes))
         except ProvtrackError as exc:
             if len(sources) == 1:
                 raise
@@ -389,7 +394,7 @@ def compare(ctx: click.Context, source_a: str, source_b: str, fmt: str, context:
 
     if source_a == "-" and source_b == "-":
         raise UsageError("only one of the two sources can be stdin")
-    diff = run_compare(source_a, source_b, stdin=click.get_binary_stream("stdin"), **_fetch_kwargs(timeout, max_bytes))
+    diff = run_compare(source_a, source_b, stdin=_stdin(), **_fetch_kwargs(timeout, max_bytes))
     _emit_diff(ctx, diff, fmt, context, show_cosmetic, exit_code)
 
 
