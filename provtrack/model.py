@@ -286,15 +286,24 @@ class Diff:
 
 
 def change_summary(changes: tuple[Change, ...] | list[Change], new_length: int, *,
-                   include_cosmetic: bool = True) -> dict[str, int]:
-    """Counts per change kind plus `unchanged`: new blocks (of *new_length*) that no change names."""
+                   include_cosmetic: bool = True, count_cosmetic: bool = False) -> dict[str, int]:
+    """Counts per change kind plus `unchanged`: new blocks (of *new_length*) that no change names.
+
+    With include_cosmetic=False cosmetic changes are left out of the kinds; count_cosmetic
+    adds their number under `cosmetic`, so a summary can say they exist without counting
+    them as substantive.
+    """
     counts = {k: 0 for k in CHANGE_KINDS}
     touched_new: set[int] = set()
+    cosmetic = 0
     for change in changes:
         touched_new.update(change.new_indices)
         if include_cosmetic or change.substantive:
             counts[change.kind] += 1
+        cosmetic += change.cosmetic
     counts["unchanged"] = new_length - len(touched_new)
+    if count_cosmetic:
+        counts["cosmetic"] = cosmetic
     return counts
 
 
@@ -303,6 +312,8 @@ def summary_line(counts: Mapping[str, int]) -> str:
     marks = {"added": "+", "removed": "-", "changed": "~", "moved": "", "duplicated": "",
              "split": "", "merged": ""}
     parts = [f"{marks[k]}{counts[k]} {k}" for k in CHANGE_KINDS if counts.get(k)]
+    if counts.get("cosmetic"):
+        parts.append(f"{counts['cosmetic']} cosmetic")
     return ", ".join(parts) if parts else "no changes"
 
 

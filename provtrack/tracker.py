@@ -165,7 +165,9 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
                 store.record_check({**check, "result": "unchanged", "version": prev_ref.version})
                 return SnapshotResult(article, False, prev_ref, {k: 0 for k in CHANGE_KINDS},
                                       document.metadata.title, record.location)
-            summary = change_summary(diff_blocks(prev_blocks, document.blocks), len(document.blocks))
+            # cosmetic edits are counted apart, never as substantive changes
+            summary = change_summary(diff_blocks(prev_blocks, document.blocks), len(document.blocks),
+                                     include_cosmetic=False, count_cosmetic=True)
             number = prev_ref.version + 1
             prev_commit: str | None = prev_ref.commit
             first_fetched = previous.get("first_fetched_at", previous.get("fetched_at"))

@@ -371,3 +371,14 @@ def test_a_foreign_commit_in_the_store_is_reported_not_misnumbered(run, saved_ve
     result = run("snapshot", saved_versions[2], "--url", URL, "--at", "2026-02-05T16:20:00Z")
     assert result.exit_code == 1 and "was not written by provtrack" in result.stderr
     assert [v["version"] for v in json.loads(run("log", "valleyledger", "--format", "json").output)["versions"]] == [1, 2]
+
+
+def test_cosmetic_edits_are_stored_but_never_counted_as_substantive(run):
+    url = "https://ferries.example/notice"
+    first = "The Harbour Board will meet on Monday.\n\nTickets go on sale next week."
+    run("snapshot", "-", "--url", url, "--at", "2026-03-01T09:00Z", input=first)
+    result = run("snapshot", "-", "--url", url, "--at", "2026-03-02T09:00Z", input=first.replace("Board", "board"))
+    assert " v2 " in result.output and result.output.rstrip().endswith("1 cosmetic")
+    summary = json.loads(run("log", "ferries", "--format", "json").output)["versions"][1]["summary"]
+    assert summary["changed"] == 0 and summary["cosmetic"] == 1
+    assert run("diff", "ferries", "--exit-code").exit_code == 0
