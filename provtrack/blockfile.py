@@ -12,6 +12,8 @@ from provtrack.errors import StoreError
 from provtrack.model import Block
 
 BLOCKS_FILE = "blocks.txt"
+#: the provenance file beside it (its fields are documented in snapshots/README.md)
+META_FILE = "meta.json"
 
 
 def _escape(text: str) -> str:

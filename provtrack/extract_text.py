@@ -23,6 +23,10 @@ _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 def clean_text(text: str) -> str:
     """Block text: C0, DEL and C1 controls removed, lone surrogates replaced, ASCII whitespace collapsed, ends stripped."""
+    if text.isascii():  # the common case, with C-speed checks: for ASCII, str.split() splits
+        if not text.isprintable():  # on exactly ASCII whitespace once the controls are gone
+            text = _CONTROL.sub("", text)
+        return " ".join(text.split())
     text = _CONTROL.sub("", text)
     text = _SURROGATE.sub("\ufffd", text)
     return _SPACES.sub(" ", text).strip()

@@ -28,7 +28,7 @@ from typing import Any, Iterator, Mapping
 
 import git
 
-from provtrack.blockfile import BLOCKS_FILE, load_blocks
+from provtrack.blockfile import BLOCKS_FILE, META_FILE, load_blocks
 from provtrack.gitwrite import MODE_BLOB, MODE_TREE, GitWriter
 from provtrack.errors import NotFoundError, StoreError, UsageError
 from provtrack.model import Block, SnapshotRef
@@ -38,7 +38,6 @@ STORE_FORMAT = 1
 MARKER = "provtrack-store.json"
 BRANCH = "main"
 REF = f"refs/heads/{BRANCH}"
-META_FILE = "meta.json"
 DEFAULT_LOCK_TIMEOUT = 30.0
 
 _REV_NUM = re.compile(r"^v?(\d+)$")

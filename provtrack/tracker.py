@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Any, BinaryIO, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, Sequence
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -25,10 +25,12 @@ from provtrack.model import (
     CHANGE_KINDS, Block, Change, Diff, change_summary, Document, FetchRecord, Metadata, Side, SnapshotRef, VersionInfo,
     sha256_hex, summary_line,
 )
-from provtrack.blockfile import BLOCKS_FILE, dump_blocks
-from provtrack.store import META_FILE, Store, StoredVersion
+from provtrack.blockfile import BLOCKS_FILE, META_FILE, dump_blocks
 from provtrack.timeutil import normalize_timestamp, parse_timestamp
 from provtrack.urls import article_id, is_url, normalize_url
+
+if TYPE_CHECKING:  # the store (and gitpython) is imported only by commands that use one
+    from provtrack.store import Store, StoredVersion
 
 _RAW_EXT = {"html": "html", "markdown": "md", "text": "txt"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")

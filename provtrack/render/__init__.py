@@ -6,14 +6,23 @@ Every piece of article text, URL, title or metadata reaches the terminal through
 
 from __future__ import annotations
 
-from .diffview import DiffView
-from .docview import DocumentView
-from .jsonout import diff_json, extract_json, log_json, store_log_json
-from .logview import ArticleListView, ArticleRow, LogView, StoreLogView
-from .markdown import diff_markdown
-from .plain import document_text
-from .safe import safe_text, visible
-from .theme import THEME, make_console
+import importlib
+from typing import Any
+
+#: public name -> submodule; loaded on first use so that `--format json` never pays for views
+_EXPORTS = {
+    "DiffView": "diffview", "DocumentView": "docview", "diff_json": "jsonout", "extract_json": "jsonout",
+    "log_json": "jsonout", "store_log_json": "jsonout", "ArticleListView": "logview", "ArticleRow": "logview",
+    "LogView": "logview", "StoreLogView": "logview", "diff_markdown": "markdown", "document_text": "plain",
+    "safe_text": "safe", "visible": "safe", "THEME": "theme", "make_console": "theme",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+
 
 __all__ = [
     "THEME", "ArticleListView", "ArticleRow", "DiffView", "DocumentView", "LogView", "StoreLogView",
