@@ -20,7 +20,7 @@ from provtrack.render.safe import safe_text, visible
 from provtrack.render.theme import make_console
 
 DEFAULT_STORE = "snapshots"
-_UNSAFE_JSON = re.compile("[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_JSON = re.compile("[\u0080-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")
 
 FORMAT_RICH_JSON = click.Choice(["rich", "json"])
 # click >= 8.2 raises this for a bare `provtrack`; older versions print the help themselves

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from provtrack import __version__
 from provtrack.blame import Lineage, trace
 from provtrack.diff import compute_diff, diff_blocks
-from provtrack.errors import ExtractError, StoreError, UsageError
+from provtrack.errors import ExtractError, NotFoundError, StoreError, UsageError
 from provtrack.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract
 from provtrack.fetch import fetch
 from provtrack.model import (
@@ -291,7 +291,14 @@ def diff_specs(store: Store, first: str, second: str | None = None, third: str |
         article = store.resolve_article(name)
         return store.resolve(article, rev or "previous"), store.resolve(article, "latest")
     if third is None and ("@" in second or not _REV_SUFFIX.match(second)):  # diff A[@REV] B[@REV]
-        return resolve_spec(store, first), resolve_spec(store, second)
+        old_version = resolve_spec(store, first)
+        try:
+            return old_version, resolve_spec(store, second)
+        except NotFoundError:
+            if "@" in second:
+                raise
+            raise UsageError(f"{second!r} is neither a revision (v3, latest, previous, latest~2, a commit prefix, "
+                             f"{{TIME}}) nor an article in the store") from None
     if rev is not None and third is not None:
         raise UsageError("give revisions either as ARTICLE@REV OTHER@REV or as ARTICLE OLD NEW, not both")
     article = store.resolve_article(name)

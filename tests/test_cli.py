@@ -336,6 +336,9 @@ def test_revision_errors_name_the_revision(run, saved_versions):
     assert bad.exit_code == 2 and "bad revision 'xyz'" in bad.stderr
     assert run("show", "").exit_code == 2
     assert json.loads(run("diff", "valleyledger@v1", "v2", "--format", "json").output)["new"]["version"] == 2
+    for bad in ("vX", "latest~x"):
+        result = run("diff", "valleyledger", bad)
+        assert result.exit_code == 2 and "neither a revision" in result.stderr
 
 
 def test_commits_use_the_store_identity_not_the_global_one(run, saved_versions, tmp_path, monkeypatch):
