@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
+
+from provtrack.cli import cli
 
 # No wall-clock assertions anywhere, hypothesis's per-example deadline included:
 # a loaded CI machine must not turn a slow example into a failure.
@@ -79,6 +82,19 @@ class PageServer:
     def redirect(self, path: str, target: str, status: int = 301) -> str:
         self.pages[path] = (status, {"Location": target}, b"")
         return self.url(path)
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """run(*args, input=None) -> Result, with the store in tmp_path/store and colour off."""
+    monkeypatch.setenv("PROVTRACK_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+    def invoke(*args: str, input: bytes | str | None = None):
+        return CliRunner().invoke(cli, ["--color", "never", *args], input=input, catch_exceptions=False)
+
+    return invoke
 
 
 @pytest.fixture

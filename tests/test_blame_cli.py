@@ -9,7 +9,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from referencing import Registry, Resource
@@ -17,7 +16,6 @@ from rich.cells import cell_len
 
 import provtrack.provenance as provenance
 from provtrack.blame import Blame, BlameLine, HistoryEvent, Lineage, ParagraphHistory
-from provtrack.cli import cli
 from provtrack.model import Block, Change, SnapshotRef
 from provtrack.provenance import blame, paragraph_history
 from provtrack.render.blamejson import blame_json, history_json
@@ -53,19 +51,6 @@ def story(tmp_path: Path) -> Store:
     store = Store(tmp_path / "store", create=True)
     fill(store, STORY)
     return store
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    """run(*args, input=None) -> Result, with the store in tmp_path/store and colour off."""
-    monkeypatch.setenv("PROVTRACK_STORE", str(tmp_path / "store"))
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-
-    def invoke(*args: str, input: bytes | str | None = None):
-        return CliRunner().invoke(cli, ["--color", "never", *args], input=input, catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture

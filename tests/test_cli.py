@@ -16,19 +16,6 @@ URL = "https://www.valleyledger.example/news/2026/02/05/kestrel-valley-flood-eva
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch):
-    """run(*args, input=None) -> Result, with the store in tmp_path/store and colour off."""
-    monkeypatch.setenv("PROVTRACK_STORE", str(tmp_path / "store"))
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-
-    def invoke(*args: str, input: bytes | str | None = None):
-        return CliRunner().invoke(cli, ["--color", "never", *args], input=input, catch_exceptions=False)
-
-    return invoke
-
-
-@pytest.fixture
 def saved_versions(tmp_path, example_pages):
     paths = []
     for i, page in enumerate(example_pages, 1):

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ..blame import Blame, BlameLine, HistoryEvent, ParagraphHistory
 from ..model import SnapshotRef
-from .diffview import BADGES, plural, positions, word_diff
+from .diffview import BADGES, heading, plural, positions, word_diff
 from .layout import Gutter, fmt_time, para, paras, stripped_lines
 from .safe import safe_text
 
@@ -30,7 +30,6 @@ _KIND_STYLES = {"title": "provtrack.title", "heading": "provtrack.heading", "cap
                 "quote": "provtrack.quote"}
 _EVENT_BADGES = {**BADGES, "added": "+ FIRST APPEARED", "restored": "+ RESTORED"}
 _EVENT_STYLES = {"restored": "provtrack.added"}
-_TAG_STYLES = {"numbers", "quotes", "cosmetic"}
 
 
 def age_style(version: int, current: int, first: int = 1) -> Style:
@@ -207,17 +206,7 @@ class HistoryView:
         badge.stylize("provtrack.badge")
         badge.append("  ")
         where = f"was {paras(change.old_indices)}" if event.kind == "removed" else positions(change)
-        body = Text()
-        body.append_text(safe_text(change.block_kind.replace("_", " "), "provtrack.kind"))
-        body.append(" · ")
-        body.append(where, style="provtrack.position")
-        if change.tags:
-            body.append(" [", style="provtrack.tag")
-            for number, tag in enumerate(change.tags):
-                if number:
-                    body.append(", ", style="provtrack.tag")
-                body.append_text(safe_text(tag, f"provtrack.tag.{tag}" if tag in _TAG_STYLES else "provtrack.tag"))
-            body.append("]", style="provtrack.tag")
+        body = heading(change, where)
         parts: list[RenderableType] = [Gutter(badge, body)]
         parts.extend(self._event_text(event, style))
         if event.kind == "restored" and event.restored_from is not None:

@@ -57,10 +57,15 @@ def change_header(change: Change, new_blocks: tuple[Block, ...] = ()) -> Gutter:
     badge = Text(BADGES[change.kind], style=f"provtrack.{change.kind}")
     badge.stylize("provtrack.badge")
     badge.append("  ")
+    return Gutter(badge, heading(change, positions(change, new_blocks)))
+
+
+def heading(change: Change, where: str) -> Text:
+    """`paragraph · ¶2 [numbers, quotes]`: block kind, position and tags of a change."""
     body = Text()
     body.append_text(safe_text(change.block_kind.replace("_", " "), "provtrack.kind"))
     body.append(" · ")
-    body.append(positions(change, new_blocks), style="provtrack.position")
+    body.append(where, style="provtrack.position")
     if change.tags:
         body.append(" [", style="provtrack.tag")
         for number, tag in enumerate(change.tags):
@@ -68,7 +73,7 @@ def change_header(change: Change, new_blocks: tuple[Block, ...] = ()) -> Gutter:
                 body.append(", ", style="provtrack.tag")
             body.append_text(safe_text(tag, f"provtrack.tag.{tag}" if tag in _TAG_STYLES else "provtrack.tag"))
         body.append("]", style="provtrack.tag")
-    return Gutter(badge, body)
+    return body
 
 
 def positions(change: Change, new_blocks: tuple[Block, ...] = ()) -> str:
