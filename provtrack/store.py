@@ -349,43 +349,25 @@ class Store:
 
     def versions(self, article: str) -> list[StoredVersion]:
         """Every version of *article*, oldest first (from the commit trailers)."""
-        if self.head() is None:
-            return []
-        out = self.repo.git.log("--format=%H%x1f%B%x1e", REF, "--", f"{article_dir(article)}/{META_FILE}")
-        found = []
-        for record in out.split("\x1e"):
-            commit, sep, message = record.strip().partition("\x1f")
-            if not sep:
-                continue
-            found.append(self._version_from(commit, message))
-        found = [v for v in found if v.ref.article == article]
+        found = [v for v in self._log(f"{article_dir(article)}/{META_FILE}") if v.ref.article == article]
         return sorted(found, key=lambda v: v.ref.version)
 
-    def recent_versions(self, *, since: str | None = None, limit: int | None = None) -> Iterator[StoredVersion]:
-        """Versions across the whole store, newest commit first."""
+    def recent_versions(self) -> Iterator[StoredVersion]:
+        """Versions across the whole store, newest commit first (commit order, not fetch time)."""
+        return (v for v in self._log("articles") if v.ref.article)
+
+    def _log(self, path: str) -> Iterator[StoredVersion]:
+        """Commits on `main` that touched *path*, newest first, read from one streamed `git log`."""
         if self.head() is None:
             return
-        args = ["--format=%H%x1f%B%x1e", REF, "--", "articles"]
-        if since:
-            args.insert(1, f"--since={since}")
-        proc = self.repo.git.log(*args, as_process=True)
-        count = 0
+        proc = self.repo.git.log("--format=%H%x1f%B%x1e", REF, "--", path, as_process=True)
         buffer = b""
         for chunk in iter(lambda: proc.stdout.read(65536), b""):
-            buffer += chunk
-            *records, buffer = buffer.split(b"\x1e")
+            *records, buffer = (buffer + chunk).split(b"\x1e")
             for record in records:
                 commit, sep, message = record.decode("utf-8", "replace").strip().partition("\x1f")
-                if not sep:
-                    continue
-                version = self._version_from(commit, message)
-                if not version.ref.article:
-                    continue
-                yield version
-                count += 1
-                if limit is not None and count >= limit:
-                    proc.terminate()
-                    return
+                if sep:
+                    yield self._version_from(commit, message)
         proc.wait()
 
     @staticmethod

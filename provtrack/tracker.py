@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from provtrack import __version__
-from provtrack.blame import Lineage, trace
+from provtrack.blame import trace
 from provtrack.diff import compute_diff, diff_blocks
 from provtrack.errors import ExtractError, NotFoundError, StoreError, UsageError
 from provtrack.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract
@@ -452,8 +452,3 @@ def last_check(store: Store, article: str) -> dict[str, Any] | None:
     """The newest recorded check of *article* (for "unchanged as of T")."""
     checks = store.checks(article)
     return checks[-1] if checks else None
-
-
-def lineage_of(store: Store, version: StoredVersion) -> list[Lineage[SnapshotRef]]:
-    """Lineage of every block of a stored version."""
-    return trace(history(store, version.ref.article, version.ref.version), diff_blocks)[-1]
