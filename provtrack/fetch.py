@@ -29,6 +29,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from . import __version__
 from .errors import FetchError, UsageError
+from .limits import DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_MAX_REDIRECTS, DEFAULT_TOTAL_TIMEOUT
 from .model import FetchRecord, Redirect
 
 __all__ = [
@@ -37,10 +38,6 @@ __all__ = [
     "user_agent", "utc_now",
 ]
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # on the wire and after decompression
-DEFAULT_CONNECT_TIMEOUT = 10.0  # seconds, per socket operation (connect, each read)
-DEFAULT_TOTAL_TIMEOUT = 60.0  # seconds, the whole fetch including redirects
-DEFAULT_MAX_REDIRECTS = 10
 
 _CHUNK = 64 * 1024
 _ACCEPT = "text/html, application/xhtml+xml, text/plain;q=0.9, */*;q=0.5"

@@ -303,7 +303,8 @@ class Store:
                 return None
         except (OSError, ValueError, KeyError, git.BadName, git.GitCommandError):
             return None
-        version = self._version_from(candidate.hexsha, candidate.message)
+        message = candidate.message if isinstance(candidate.message, str) else candidate.message.decode("utf-8", "replace")
+        version = self._version_from(candidate.hexsha, message)
         return version if version.ref.article == article else None
 
     def _remember_latest(self, article: str, commit: str) -> None:

@@ -172,7 +172,7 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
                                      include_cosmetic=False, count_cosmetic=True)
             number = prev_ref.version + 1
             prev_commit: str | None = prev_ref.commit
-            first_fetched = previous.get("first_fetched_at", previous.get("fetched_at"))
+            first_fetched = str(previous.get("first_fetched_at") or previous.get("fetched_at") or record.fetched_at)
             urls = list(dict.fromkeys([*previous.get("urls", []), *urls]))
             primary = previous.get("article_url") or primary
         else:

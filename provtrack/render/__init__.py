@@ -14,7 +14,7 @@ _EXPORTS = {
     "DiffView": "diffview", "DocumentView": "docview", "diff_json": "jsonout", "extract_json": "jsonout",
     "log_json": "jsonout", "store_log_json": "jsonout", "ArticleListView": "logview", "ArticleRow": "logview",
     "LogView": "logview", "StoreLogView": "logview", "diff_markdown": "markdown", "document_text": "plain",
-    "safe_text": "safe", "visible": "safe", "THEME": "theme", "make_console": "theme",
+    "safe_text": "safe", "visible": "escapes", "THEME": "theme", "make_console": "theme",
 }
 
 

@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
-#: Bidirectional formatting characters: they reorder what a reader sees without being visible.
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-#: Invisible characters that can hide an edit (`60,000` vs `60,\u200b000`): zero-width space,
-#: word joiner and invisible operators, Mongolian vowel separator, zero-width no-break space.
-#: (Zero-width joiners U+200C/U+200D stay: emoji and several scripts need them.)
-_INVISIBLE = "\u200b\u2060\u2061\u2062\u2063\u2064\u180e\ufeff"
-#: C0 controls (including newline and tab), DEL, C1 controls, bidi controls, invisible
-#: characters, line/paragraph separators and lone surrogates (which cannot even be encoded).
-_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}{_INVISIBLE}\u2028\u2029\ud800-\udfff]")
+from .escapes import UNSAFE, escape_char, visible
 
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def visible(text: str) -> str:
-    """Return *text* with every control, bidi or separator character shown as a Python-style escape.
-
-    ESC becomes the four characters ``\\x1b``, U+202E becomes ``\\u202e``; newlines and
-    tabs are escaped too, so one block always prints as one paragraph.
-    """
-    return _UNSAFE.sub(lambda m: _escape(m.group()), text)
+__all__ = ["safe_text", "visible"]
 
 
 def safe_text(text: str, style: str = "") -> Text:
     """A rich Text of *text* made visible; never parsed as markup. Escapes get `provtrack.escape`."""
     result = Text(style=style)
     pos = 0
-    for match in _UNSAFE.finditer(text):
+    for match in UNSAFE.finditer(text):
         if match.start() > pos:
             result.append(text[pos:match.start()])
-        result.append(_escape(match.group()), style="provtrack.escape")
+        result.append(escape_char(match.group()), style="provtrack.escape")
         pos = match.end()
     if pos < len(text):
         result.append(text[pos:])

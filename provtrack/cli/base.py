@@ -1,0 +1,144 @@
+"""Plumbing shared by every command: the group, its one-line error handling, common options.
+
+This module is imported at every start-up, so it imports only click and provtrack's
+light modules; stores, fetching and rich views load inside the commands that use them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from typing import Any, Callable
+
+import click
+
+from provtrack import __version__
+from provtrack.errors import ProvtrackError
+from provtrack.limits import DEFAULT_MAX_BYTES, DEFAULT_TOTAL_TIMEOUT
+from provtrack.render.escapes import visible
+
+DEFAULT_STORE = "snapshots"
+_UNSAFE_JSON = re.compile("[\u0080-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")
+
+FORMAT_RICH_JSON = click.Choice(["rich", "json"])
+# click >= 8.2 raises this for a bare `provtrack`; older versions print the help themselves
+_NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+# -- plumbing shared by commands ---------------------------------------------------------
+
+def dumps(data: Any) -> str:
+    """JSON for scripts: UTF-8 text, but C1 controls and bidi overrides escaped so a terminal never acts on them."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def console(ctx: click.Context, **kwargs: Any) -> Any:
+    """A rich console honouring the group's --color (rich is imported only by commands that draw)."""
+    from provtrack.render.theme import make_console
+
+    return make_console(color=ctx.find_root().params.get("color") or "auto", **kwargs)
+
+
+def open_store(path: str, *, create: bool = False) -> Any:
+    from provtrack.store import Store  # gitpython is imported only by commands that use a store
+
+    return Store(path, create=create)
+
+
+def _store_default(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    # the command's --store wins, then the group's --store, then PROVTRACK_STORE, then ./snapshots
+    return value or ctx.find_root().params.get("store_path") or os.environ.get("PROVTRACK_STORE") or DEFAULT_STORE
+
+
+def store_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--store", "store_path", metavar="DIR", callback=_store_default,
+                        help="Snapshot store (a git repository; default ./snapshots, or PROVTRACK_STORE).")(func)
+
+
+def fetch_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TOTAL_TIMEOUT,
+                        show_default=True, help="Give up fetching a URL after this many seconds.")(func)
+    func = click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
+                        show_default=True, help="Refuse sources larger than this.")(func)
+    return func
+
+
+def stdin() -> Any:
+    """Standard input as bytes (for SOURCE `-`)."""
+    return getattr(sys.stdin, "buffer", sys.stdin)
+
+
+def fetch_kwargs(timeout: float, max_bytes: int) -> dict[str, Any]:
+    return {"total_timeout": timeout, "max_bytes": max_bytes}
+
+
+class ProvtrackGroup(click.Group):
+    """Turns expected failures into one line on stderr and an exit code; never a traceback."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except _NO_ARGS_IS_HELP as exc:  # `provtrack` alone: show the help, not an error line
+            click.echo(exc.ctx.get_help() if exc.ctx is not None else "provtrack --help")
+            raise SystemExit(2) from None
+        except click.UsageError as exc:
+            hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+            _fail(exc.format_message() + hint, exc.exit_code)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            _fail("aborted", 1)
+        raise SystemExit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ProvtrackError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.stderr = open(os.devnull, "w")  # the reader went away (e.g. `| head`); stay quiet
+            raise SystemExit(1) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:  # an unexpected failure still gets one line; details on request
+            if os.environ.get("PROVTRACK_DEBUG"):
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc} (set PROVTRACK_DEBUG=1 for a traceback)", 1)
+
+
+def _fail(message: str, code: int) -> None:
+    first = visible(" ".join(message.split()))
+    click.echo(f"provtrack: error: {first}", err=True)
+    raise SystemExit(code)
+
+
+# -- the group --------------------------------------------------------------------------
+
+@click.group(cls=ProvtrackGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="provtrack")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour in terminal output (NO_COLOR and FORCE_COLOR are honoured with auto).")
+@click.option("--store", "store_path", metavar="DIR", envvar="PROVTRACK_STORE",
+              help="Snapshot store for every command (default ./snapshots); also PROVTRACK_STORE.")
+def cli(color: str, store_path: str | None) -> None:
+    """Track how news articles change: snapshot, diff and trace every paragraph.
+
+    \b
+    Quick start:
+      provtrack demo
+      provtrack snapshot https://news.example/story
+      provtrack log news.example
+      provtrack diff news.example
+    """
+
+
+
+def main() -> None:
+    """Entry point for `python -m provtrack`."""
+    cli(prog_name="provtrack")
