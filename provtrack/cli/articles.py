@@ -1,4 +1,4 @@
-"""Commands that take and read snapshots: init, extract, snapshot, list, log, show, demo."""
+"""Commands that take snapshots: init, extract, snapshot, demo."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from pathlib import Path
 
 import click
 
-from provtrack.cli.base import (
-    FORMAT_RICH_JSON, cli, console, dumps, fetch_kwargs, fetch_options, open_store, stdin, store_option,
-)
+from provtrack.cli.base import cli, console, dumps, fetch_kwargs, fetch_options, open_store, stdin, store_option
 from provtrack.errors import ProvtrackError, UsageError
 from provtrack.render.escapes import visible
 
@@ -102,106 +100,6 @@ def snapshot(ctx: click.Context, sources: tuple[str, ...], store_path: str, url:
             click.echo(visible(f"{result.article}  unchanged (still v{ref.version}, {ref.short_commit})"))
     if failed:
         raise SystemExit(1)
-
-
-@cli.command(name="list")
-@store_option
-@click.option("--format", "fmt", type=FORMAT_RICH_JSON, default="rich", show_default=True)
-@click.pass_context
-def list_(ctx: click.Context, store_path: str, fmt: str) -> None:
-    """List tracked articles with their version counts.
-
-    \b
-    Example:
-      provtrack list --format json
-    """
-    from provtrack.render.logview import ArticleListView, ArticleRow
-
-    store = open_store(store_path)
-    rows = [ArticleRow(id=e.id, url=e.url, title=e.meta.get("title"), versions=int(e.meta.get("version", 0)),
-                       first_fetched=e.meta.get("first_fetched_at") or "", last_fetched=e.meta.get("fetched_at") or "")
-            for e in store.articles()]
-    if fmt == "json":
-        click.echo(dumps({"schema": "provtrack.list/1", "articles": [r.__dict__ for r in rows]}))
-    else:
-        console(ctx).print(ArticleListView(rows))
-
-
-@cli.command()
-@click.argument("article", required=False)
-@store_option
-@click.option("--since", metavar="TIMESTAMP", help="Without ARTICLE: only versions fetched since then.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Without ARTICLE: at most this many versions.")
-@click.option("--format", "fmt", type=FORMAT_RICH_JSON, default="rich", show_default=True)
-@click.pass_context
-def log(ctx: click.Context, article: str | None, store_path: str, since: str | None, limit: int, fmt: str) -> None:
-    """Show the versions of ARTICLE, or the newest versions across the store.
-
-    ARTICLE is a URL, an article id or a unique prefix of one.
-
-    \b
-    Examples:
-      provtrack log valleyledger
-      provtrack log --since 2026-02-05 --limit 50
-    """
-    from provtrack.render.jsonout import log_json, store_log_json
-    from provtrack.render.logview import LogView, StoreLogView
-    from provtrack.render.safe import safe_text
-    from provtrack.tracker import last_check, recent, version_infos
-
-    store = open_store(store_path)
-    if article is None:
-        versions = list(recent(store, since=since, limit=limit))
-        if fmt == "json":
-            click.echo(dumps(store_log_json(versions)))
-        else:
-            console(ctx).print(StoreLogView(versions))
-        return
-    if since is not None:
-        raise UsageError("--since applies to the store-wide log (no ARTICLE)")
-    article_id = store.resolve_article(article)
-    infos = version_infos(store, article_id)
-    url = (store.latest_meta(article_id) or {}).get("article_url", "")
-    if fmt == "json":
-        click.echo(dumps(log_json(article_id, url, infos)))
-        return
-    out = console(ctx)
-    out.print(LogView(article_id, url, infos))
-    check = last_check(store, article_id)
-    if check and check.get("result") == "unchanged":
-        out.print(safe_text(f"unchanged since v{check.get('version')} as of {check.get('fetched_at')}",
-                            style="provtrack.meta"))
-
-
-@cli.command()
-@click.argument("spec", metavar="ARTICLE[@REV]")
-@store_option
-@click.option("--format", "fmt", type=click.Choice(["rich", "json", "text"]), default="rich", show_default=True)
-@click.pass_context
-def show(ctx: click.Context, spec: str, store_path: str, fmt: str) -> None:
-    """Show a stored version as the article reads (REV: v3, latest, previous, latest~2, a commit, {TIME}).
-
-    \b
-    Examples:
-      provtrack show valleyledger@v1
-      provtrack show valleyledger@{2026-02-05T12:00Z} --format text
-    """
-    from provtrack.render.docview import DocumentView
-    from provtrack.render.jsonout import extract_json
-    from provtrack.render.plain import document_text
-    from provtrack.tracker import resolve_spec, side_of, stored_document
-
-    store = open_store(store_path)
-    version = resolve_spec(store, spec)
-    document = stored_document(store, version)
-    side = side_of(store, version)
-    if fmt == "json":
-        click.echo(dumps(extract_json(document, side)))
-    elif fmt == "text":
-        click.echo(document_text(document))
-    else:
-        console(ctx).print(DocumentView(document, side=side))
 
 
 @cli.command()
