@@ -11,6 +11,8 @@ from provtrack.store import Store
 from provtrack.tracker import SnapshotResult, snapshot, stored_diff, version_infos
 
 EXAMPLE = "kestrel-flood"
+#: a fictional aggregator's copy of the example story, with claims the original never made
+COPY_EXAMPLE = "kestrel-flood-copy"
 
 
 @dataclass(frozen=True)
@@ -40,3 +42,10 @@ def run_demo(store: Store) -> DemoResult:
     meta = store.latest_meta(article) or {}
     return DemoResult(article=article, url=meta.get("article_url", manifest["url"]), snapshots=results,
                       log=tuple(version_infos(store, article)), diff=diff)
+
+
+def snapshot_copy(store: Store) -> SnapshotResult:
+    """Snapshot the aggregator's copy of the example story as a second article (for `trace`)."""
+    manifest, files = example_files(COPY_EXAMPLE)
+    path, fetched_at = files[0]
+    return snapshot(store, path, url=manifest["url"], at=fetched_at)

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from provtrack import __version__
 from provtrack.blame import trace
 from provtrack.diff import compute_diff, diff_blocks
-from provtrack.errors import ExtractError, NotFoundError, StoreError, UsageError
+from provtrack.errors import ExtractError, NotFoundError, ProvtrackError, StoreError, UsageError
 from provtrack.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract
 from provtrack.fetch import fetch
 from provtrack.model import (
@@ -189,8 +189,23 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
         message = commit_message(article, number, summary, document.metadata.title, primary, record)
         commit = store.write_version(article, files, message=message, date=record.fetched_at)
         store.record_check({**check, "result": "created", "version": number})
-    ref = SnapshotRef(article, number, commit, record.fetched_at, record.requested_url or primary)
+        ref = SnapshotRef(article, number, commit, record.fetched_at, record.requested_url or primary)
+        index_version(store, ref, document.blocks)
     return SnapshotResult(article, True, ref, summary, document.metadata.title, record.location)
+
+
+def index_version(store: Store, ref: SnapshotRef, blocks: Sequence[Block]) -> None:
+    """Add a just-written version to the store's trace index (derived data: `trace` catches up if this fails)."""
+    import sqlite3
+
+    import git
+
+    from provtrack.traceindex import TraceIndex
+
+    try:
+        TraceIndex(store).record(ref, blocks)
+    except (ProvtrackError, sqlite3.Error, OSError, git.GitCommandError, ValueError):
+        pass  # the version is committed; the index reads it from git on its next use
 
 
 def build_meta(source: Source, *, article: str, article_url: str, urls: list[str], version: int,

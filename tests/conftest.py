@@ -29,7 +29,9 @@ def validate() -> Callable[[dict, str], None]:
     import jsonschema
     from referencing import Registry, Resource
 
-    schemas = {p.name: json.loads(p.read_text()) for p in CONTRACT.glob("*.schema.json")}
+    # the shared contract, plus provtrack's own schemas for outputs the contract does not cover
+    paths = [*CONTRACT.glob("*.schema.json"), *CONTRACT.parent.joinpath("schemas").glob("*.schema.json")]
+    schemas = {p.name: json.loads(p.read_text()) for p in paths}
     registry = Registry().with_resources(
         (uri, Resource.from_contents(s)) for s in schemas.values() for uri in (s["$id"],)
     )

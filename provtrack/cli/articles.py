@@ -109,14 +109,18 @@ def snapshot(ctx: click.Context, sources: tuple[str, ...], store_path: str, url:
 def demo(ctx: click.Context, store_path: str | None) -> None:
     """Snapshot the bundled three-version example article, then show its log and diff (offline).
 
+    It also snapshots a fictional aggregator's copy of the story as a second article, and
+    says what `trace` finds in it.
+
     \b
     Example:
       provtrack demo --store /tmp/demo-store && provtrack log --store /tmp/demo-store valleyledger
     """
-    from provtrack.demo import run_demo
+    from provtrack.demo import run_demo, snapshot_copy
     from provtrack.render.diffview import DiffView
     from provtrack.render.logview import LogView
     from provtrack.render.safe import safe_text
+    from provtrack.trace import trace_source
 
     temporary = store_path is None
     path = Path(tempfile.mkdtemp(prefix="provtrack-demo-") if store_path is None else store_path)
@@ -132,9 +136,16 @@ def demo(ctx: click.Context, store_path: str | None) -> None:
         out.print()
         out.print(safe_text(f"$ provtrack diff {result.article} v1 v{result.log[-1].ref.version}", style="provtrack.meta"))
         out.print(DiffView(result.diff, context=1))
+        out.print()
+        copy = snapshot_copy(open_store(str(path)))
+        traced = trace_source(open_store(str(path)), copy.article)
+        out.print(safe_text(f"$ provtrack trace {copy.article}", style="provtrack.meta"))
+        out.print(safe_text(f"A fictional aggregator's copy of the story: {traced.count('elsewhere')} of its "
+                            f"{len(traced.lines)} blocks were found earlier in the Ledger's article, "
+                            f"{traced.count('own')} appear nowhere else in the store (`trace` shows which)."))
         if temporary:
             out.print(safe_text("Run `provtrack demo --store DIR` to keep the store and explore it with "
-                                "`provtrack log/show/diff --store DIR`.", style="provtrack.meta"))
+                                "`provtrack log/show/diff/blame/trace --store DIR`.", style="provtrack.meta"))
     finally:
         if temporary:
             shutil.rmtree(path, ignore_errors=True)

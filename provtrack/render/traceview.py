@@ -1,0 +1,115 @@
+"""Terminal view of `trace`: each block with where its text appeared first across the store.
+
+It only lays out what `provtrack.trace` computed; article text, ids and URLs go through
+`safe_text`. Blocks with no known origin stand out: in a copy of a story they are the
+paragraphs the original never had.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
+
+from ..trace import TraceLine, TraceResult
+from ..traceindex import Occurrence
+from .diffview import plural
+from .layout import Gutter, fmt_time, para, side_label, side_parts
+from .safe import safe_text
+
+#: status -> (badge, style)
+BADGES = {
+    "elsewhere": ("◆ FOUND EARLIER ELSEWHERE", "provtrack.moved"),
+    "own": ("● FIRST SEEN HERE", "provtrack.added"),
+    "unknown": ("? NO KNOWN ORIGIN", "provtrack.removed"),
+}
+_INDENT = "    "
+_MATCH = {"exact": "same text", "near": "nearly the same text", "excerpt": "an excerpt of it",
+          "extended": "its text with additions"}
+
+
+def occurrence_text(occ: Occurrence, *, article: str | None) -> Text:
+    """`other-site@v2 · 2026-02-05 09:00 UTC · commit 4f2a9c1b3d · same text` (own article: `v2 · ...`)."""
+    line = Text()
+    own = occ.ref.article == article
+    line.append_text(safe_text(f"v{occ.ref.version}" if own else occ.ref.label, "provtrack.version"))
+    line.append(f" · {fmt_time(occ.ref.fetched_at)} · commit ", style="provtrack.meta")
+    line.append(occ.ref.short_commit, style="provtrack.commit")
+    how = _MATCH.get(occ.resemblance.match, occ.resemblance.match)
+    if occ.resemblance.match != "exact":
+        how += f", {occ.resemblance.similarity:.0%} similar"
+    line.append(f" · {how}", style="provtrack.meta")
+    return line
+
+
+class TraceView:
+    """Header, one entry per block (badge, origin, the block's text) and a summary."""
+
+    def __init__(self, result: TraceResult) -> None:
+        self.result = result
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        result = self.result
+        header = Text("trace ", style="provtrack.header")
+        parts = side_parts(result.side)
+        if result.side.ref is not None:  # its label leads the parts
+            header.append_text(safe_text(parts.pop(0), "provtrack.header"))
+            if result.side.location:
+                parts.append(result.side.location)
+        else:
+            header.append_text(safe_text(side_label(result.side), "provtrack.header"))
+        for part in parts:
+            header.append(" · ", style="provtrack.meta")
+            header.append_text(safe_text(part, "provtrack.meta"))
+        yield header
+        scope = (f"against {plural(result.indexed_articles, 'stored article')} "
+                 f"({plural(result.indexed_versions, 'version')})")
+        if result.version is not None:
+            scope += f", counting versions fetched up to {fmt_time(result.version.fetched_at)}"
+        yield Text(scope, style="provtrack.meta")
+        yield Text()
+        for line in result.lines:
+            yield from self._entry(line)
+        others = {o.ref.article: o.ref.url for line in result.lines for o in (line.origin, line.elsewhere)
+                  if o is not None and o.ref.article != result.article}
+        if others:
+            yield Text("other articles named above:", style="provtrack.label")
+            for article, url in sorted(others.items()):
+                entry = safe_text(article, "provtrack.version")
+                entry.append(" ")
+                entry.append_text(safe_text(url, "provtrack.url"))
+                yield Gutter("  ", entry)
+            yield Text()
+        yield Text(self._summary(), style="provtrack.summary")
+
+    def _entry(self, line: TraceLine) -> RenderResult:
+        badge, style = BADGES[line.status]
+        head = Text()
+        head.append(f"{para(line.index)} ", style="provtrack.position")
+        head.append(f"{line.block.kind} ", style="provtrack.kind")
+        head.append(badge, style=f"provtrack.badge {style}")
+        yield head
+        article = self.result.article
+        details: list[Text] = []
+        if line.origin is not None:
+            first = Text("first: ", style="provtrack.label")
+            first.append_text(occurrence_text(line.origin, article=article))
+            details.append(first)
+        if line.elsewhere is not None and line.elsewhere != line.origin:
+            also = Text("also in: ", style="provtrack.label")
+            also.append_text(occurrence_text(line.elsewhere, article=article))
+            details.append(also)
+        if line.articles >= 2:
+            details.append(Text(f"held by {line.articles} stored articles", style="provtrack.meta"))
+        for detail in details:
+            yield Gutter(_INDENT, detail)
+        yield Gutter(_INDENT, safe_text(line.block.text))
+        yield Text()
+
+    def _summary(self) -> str:
+        result = self.result
+        parts = [f"{result.count('elsewhere')} found earlier in other articles",
+                 f"{result.count('own')} first seen in this article",
+                 f"{result.count('unknown')} with no known origin"]
+        if result.article is None:
+            parts.pop(1)
+        return f"{plural(len(result.lines), 'block')}: " + ", ".join(parts)

@@ -1,0 +1,99 @@
+"""Fingerprints of block text for finding the same or nearly the same paragraph anywhere. Pure.
+
+A block is reduced to its words (the differ's normalisation, then case-folded) and to
+hashes of its overlapping word 3-grams (shingles). Short texts (titles, captions, list
+items) keep every shingle, since one changed figure touches most of them. Longer texts
+keep a content-defined sample: the shingles whose hash is 0 modulo `SAMPLE`, plus the
+two smallest. Because the sample depends only on the shingle itself, the sampled
+shingles of an excerpt are a subset of those of the text it was cut from, so trimmed
+and extended copies still meet in the index. Candidates found through shared shingles
+are then confirmed with a word-level comparison.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from provtrack.model import normalize_text
+
+__all__ = ["SAMPLE", "SHINGLE", "SHORT", "Resemblance", "fingerprint", "resemblance", "text_key", "words"]
+
+#: words per shingle: long enough that two unrelated paragraphs rarely share one
+SHINGLE = 3
+#: texts of up to this many words keep all their shingles
+SHORT = 24
+#: of longer texts, one shingle in SAMPLE (by hash) is indexed, to keep the index small
+SAMPLE = 8
+#: two texts are "nearly the same" from this word-level similarity ratio on...
+NEAR_RATIO = 0.75
+#: ...or when this share of the shorter one's words lies in order inside the longer one
+CONTAINED = 0.9
+#: texts shorter than this many words are matched exactly or not at all
+MIN_NEAR_WORDS = 5
+
+_WORD = re.compile(r"\w+")
+_MASK = (1 << 63) - 1  # sqlite integers are signed 64-bit
+
+
+def words(text: str) -> list[str]:
+    """The case-folded words of *text* after the differ's normalisation (punctuation dropped)."""
+    return _WORD.findall(normalize_text(text).casefold())
+
+
+def text_key(tokens: list[str]) -> int:
+    """A 63-bit identity for a text: equal for texts that differ only in case, punctuation or spacing."""
+    return _hash(" ".join(tokens))
+
+
+def _hash(value: str) -> int:
+    return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "big") & _MASK
+
+
+def fingerprint(tokens: list[str]) -> list[int]:
+    """The sampled shingle hashes of a text (sorted, distinct); empty for texts with no words."""
+    if not tokens:
+        return []
+    if len(tokens) < SHINGLE:
+        hashes = {_hash(" ".join(tokens))}
+    else:
+        hashes = {_hash(" ".join(tokens[i:i + SHINGLE])) for i in range(len(tokens) - SHINGLE + 1)}
+    if len(tokens) <= SHORT:
+        return sorted(hashes)
+    ordered = sorted(hashes)
+    return sorted({*ordered[:2], *(h for h in ordered if h % SAMPLE == 0)})
+
+
+@dataclass(frozen=True)
+class Resemblance:
+    """How a text relates to an earlier one."""
+
+    match: str  # "exact", "near", "excerpt" (it is part of the earlier text) or "extended" (it adds to it)
+    similarity: float  # SequenceMatcher ratio over the words, 1.0 for exact
+
+
+def resemblance(tokens: list[str], earlier: list[str]) -> Resemblance | None:
+    """How *tokens* resemble *earlier*, or None when they are not the same or nearly the same text."""
+    if tokens == earlier:
+        return Resemblance("exact", 1.0)
+    if min(len(tokens), len(earlier)) < MIN_NEAR_WORDS:
+        return None
+    matcher = SequenceMatcher(None, tokens, earlier, autojunk=False)
+    if matcher.real_quick_ratio() < NEAR_RATIO and not _may_contain(tokens, earlier):
+        return None
+    ratio = matcher.ratio()
+    if ratio >= NEAR_RATIO:
+        return Resemblance("near", round(ratio, 3))
+    shared = sum(block.size for block in matcher.get_matching_blocks())
+    if len(tokens) < len(earlier) and shared >= CONTAINED * len(tokens):
+        return Resemblance("excerpt", round(ratio, 3))
+    if len(earlier) < len(tokens) and shared >= CONTAINED * len(earlier):
+        return Resemblance("extended", round(ratio, 3))
+    return None
+
+
+def _may_contain(a: list[str], b: list[str]) -> bool:
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    return len(set(shorter) - set(longer)) <= (1 - CONTAINED) * len(shorter)
