@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from provtrack.model import normalize_text
 
-__all__ = ["SAMPLE", "SHINGLE", "SHORT", "Resemblance", "fingerprint", "resemblance", "text_key", "words"]
+__all__ = ["HASH_SCHEME", "SAMPLE", "SHINGLE", "SHORT", "Resemblance", "fingerprint", "resemblance", "text_key", "words"]
 
 #: words per shingle: long enough that two unrelated paragraphs rarely share one
 SHINGLE = 3
@@ -33,6 +34,9 @@ NEAR_RATIO = 0.75
 CONTAINED = 0.9
 #: texts shorter than this many words are matched exactly or not at all
 MIN_NEAR_WORDS = 5
+
+#: what shingle hashes depend on besides this module (see `_mix`)
+HASH_SCHEME = f"tuplehash-{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}-{sys.hash_info.width}"
 
 _WORD = re.compile(r"\w+")
 _MASK = (1 << 63) - 1  # sqlite integers are signed 64-bit
@@ -52,17 +56,42 @@ def _hash(value: str) -> int:
     return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "big") & _MASK
 
 
+_WORD_HASHES: dict[str, int] = {}
+_WORD_CACHE = 200_000
+
+
+def _word_hash(word: str) -> int:
+    value = _WORD_HASHES.get(word)
+    if value is None:
+        if len(_WORD_HASHES) >= _WORD_CACHE:
+            _WORD_HASHES.clear()
+        value = _WORD_HASHES[word] = _hash(word)
+    return value
+
+
+def _mix(a: int, b: int, c: int) -> int:
+    """One 63-bit hash of three word hashes, order-sensitive.
+
+    CPython's tuple hash (xxHash-based) of ints is not salted per process, and it is ten
+    times cheaper than a cryptographic hash here; since it may differ between Python
+    versions, the index records `HASH_SCHEME` and is rebuilt when that changes.
+    """
+    return hash((a, b, c)) & _MASK
+
+
 def fingerprint(tokens: list[str]) -> list[int]:
-    """The sampled shingle hashes of a text (sorted, distinct); empty for texts with no words."""
+    """The indexed shingle hashes of a text (sorted, distinct); empty for texts with no words."""
     if not tokens:
         return []
-    if len(tokens) < SHINGLE:
-        hashes = {_hash(" ".join(tokens))}
-    else:
-        hashes = {_hash(" ".join(tokens[i:i + SHINGLE])) for i in range(len(tokens) - SHINGLE + 1)}
+    cache = _WORD_HASHES
+    hashes = [cache.get(word) or _word_hash(word) for word in tokens]
+    if len(hashes) < SHINGLE:
+        shingles = {_mix(*(hashes + [0, 0])[:3])}
+    else:  # _mix inlined: this is the index's inner loop
+        shingles = {hash(triple) & _MASK for triple in zip(hashes, hashes[1:], hashes[2:])}
     if len(tokens) <= SHORT:
-        return sorted(hashes)
-    ordered = sorted(hashes)
+        return sorted(shingles)
+    ordered = sorted(shingles)
     return sorted({*ordered[:2], *(h for h in ordered if h % SAMPLE == 0)})
 
 

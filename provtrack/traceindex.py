@@ -29,14 +29,14 @@ import git
 from provtrack.blockfile import BLOCKS_FILE, load_blocks
 from provtrack.errors import StoreError
 from provtrack.model import Block, SnapshotRef
-from provtrack.shingles import Resemblance, fingerprint, resemblance, text_key, words
+from provtrack.shingles import HASH_SCHEME, Resemblance, fingerprint, resemblance, text_key, words
 from provtrack.store import REF, Store, article_dir, parse_trailers
 from provtrack.timeutil import parse_timestamp
 
 __all__ = ["INDEX_FILE", "Occurrence", "TraceIndex"]
 
 INDEX_FILE = "trace.sqlite3"
-INDEX_FORMAT = "1"
+INDEX_FORMAT = f"2/{HASH_SCHEME}"  # 2: shingles hashed from cached word hashes
 #: postings read per shingle: a phrase in thousands of texts says little about any one of them
 _POSTINGS_PER_SHINGLE = 200
 #: candidates confirmed word by word per block (best shingle overlap first)
