@@ -482,6 +482,27 @@ class Store:
                             removed=old_names - set(files))
         return commit
 
+    def write_files(self, directory: str, files: Mapping[str, bytes], *, message: str, date: str) -> str:
+        """Commit *files* as the content of *directory* (outside `articles/`), leaving all else as is.
+
+        For records that are not versions of an article (e.g. `suspect/`, fetches kept as
+        evidence). Call while holding `locked()`; returns the commit.
+        """
+        if directory.split("/", 1)[0] in ("articles", "") or ".." in directory.split("/"):
+            raise StoreError(f"cannot write records into {directory!r}")
+        parent = self.ensure_initialised()
+        parts = directory.split("/")
+        blobs = {name: (self._git.blob(data), MODE_BLOB) for name, data in files.items()}
+        tree = self._git.tree(blobs)
+        for depth in range(len(parts) - 1, -1, -1):
+            entries = self._git.entries(parent, "/".join(parts[:depth]))
+            entries[parts[depth]] = (tree, MODE_TREE)
+            tree = self._git.tree(entries)
+        commit = self._git.commit(tree.hex(), parent, message, date)
+        self._git.update_ref(commit, parent)
+        self._git.sync_worktree({n: (files[n], blobs[n][0]) for n in files}, prefix=directory + "/", removed=())
+        return commit
+
     # -- cheap check records ------------------------------------------------------------
 
     def record_check(self, record: Mapping[str, Any]) -> None:

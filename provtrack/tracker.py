@@ -26,6 +26,7 @@ from provtrack.model import (
     sha256_hex, summary_line,
 )
 from provtrack.blockfile import BLOCKS_FILE, META_FILE, dump_blocks
+from provtrack.suspect import SuspectFetch, record_suspect, shrinkage, suspect_fetches
 from provtrack.timeutil import normalize_timestamp, parse_timestamp
 from provtrack.urls import article_id, is_url, normalize_url
 
@@ -60,6 +61,8 @@ class SnapshotResult:
     summary: dict[str, int]
     title: str | None
     location: str
+    #: set when the page was kept as a suspect fetch instead of a version (see provtrack.suspect)
+    suspect: SuspectFetch | None = None
 
 
 # -- reading sources --------------------------------------------------------------------
@@ -137,8 +140,14 @@ def check_article_url(url: str) -> str:
 # -- snapshot ---------------------------------------------------------------------------
 
 def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str | None = None,
-             keep_raw: bool = True, stdin: BinaryIO | None = None, **fetch_options: Any) -> SnapshotResult:
-    """Fetch, extract and store one version of an article (or record that it is unchanged)."""
+             keep_raw: bool = True, accept_shorter: bool = False, stdin: BinaryIO | None = None,
+             **fetch_options: Any) -> SnapshotResult:
+    """Fetch, extract and store one version of an article (or record that it is unchanged or suspect).
+
+    Args:
+        accept_shorter: store a page whose text collapsed against the latest version as a
+            version anyway (by default it is kept as a suspect fetch, see provtrack.suspect).
+    """
     if at is not None:
         if is_url(source_arg):
             raise UsageError("--at is for imports of saved files or stdin; a URL is fetched now")
@@ -167,6 +176,19 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
                 store.record_check({**check, "result": "unchanged", "version": prev_ref.version})
                 return SnapshotResult(article, False, prev_ref, {k: 0 for k in CHANGE_KINDS},
                                       document.metadata.title, record.location)
+            shrunk = shrinkage(prev_blocks, document.blocks, version=prev_ref.version)
+            if shrunk and not accept_shorter:
+                raw_name = f"raw.{_RAW_EXT.get(document.format, 'bin')}" if keep_raw else None
+                meta = build_meta(source, article=article, article_url=previous.get("article_url") or primary,
+                                  urls=urls, version=prev_ref.version, previous_commit=prev_ref.commit,
+                                  first_fetched_at=str(previous.get("first_fetched_at") or record.fetched_at),
+                                  summary={}, raw_name=raw_name, previous_title=previous.get("title"))
+                kept = record_suspect(store, source, article=article, url=record.requested_url or primary,
+                                      reason=shrunk, latest=prev_ref, raw_name=raw_name, meta=meta)
+                store.record_check({**check, "result": "suspect", "version": prev_ref.version, "reason": shrunk,
+                                    "commit": kept.commit})
+                return SnapshotResult(article, False, prev_ref, {k: 0 for k in CHANGE_KINDS},
+                                      document.metadata.title, record.location, suspect=kept)
             # cosmetic edits are counted apart, never as substantive changes
             summary = change_summary(diff_blocks(prev_blocks, document.blocks), len(document.blocks),
                                      include_cosmetic=False, count_cosmetic=True)
@@ -177,11 +199,13 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
             primary = previous.get("article_url") or primary
         else:
             summary = {k: 0 for k in CHANGE_KINDS} | {"added": len(document.blocks), "unchanged": 0}
-            number, prev_commit, first_fetched = 1, None, record.fetched_at
+            number, prev_commit, first_fetched, shrunk = 1, None, record.fetched_at, None
         raw_name = f"raw.{_RAW_EXT.get(document.format, 'bin')}" if keep_raw else None
         meta = build_meta(source, article=article, article_url=primary, urls=urls, version=number,
                           previous_commit=prev_commit, first_fetched_at=first_fetched, summary=summary,
                           raw_name=raw_name, previous_title=previous.get("title") if previous else None)
+        if previous is not None and shrunk:
+            meta["accepted_shorter"] = shrunk  # --accept-shorter: the article really was cut
         files = {BLOCKS_FILE: blocks_text.encode("utf-8"),
                  META_FILE: (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8")}
         if raw_name:
@@ -371,8 +395,31 @@ def stored_diff(store: Store, old: StoredVersion, new: StoredVersion) -> Diff:
         notes.insert(0, f"reverse diff: v{old.ref.version} (old side) is newer than v{new.ref.version}")
     if result.reason:
         notes.append(f"coarse alignment: {result.reason}")
+    notes.extend(suspect_notes(store, old, new))
+    notes.extend(reextraction_notes(store, old, new))
     return Diff(old=side_of(store, old), new=side_of(store, new), old_blocks=old_blocks,
                 new_blocks=new_blocks, changes=tuple(changes), notes=tuple(notes), coarse=result.coarse)
+
+
+def suspect_notes(store: Store, old: StoredVersion, new: StoredVersion) -> list[str]:
+    """One note per suspect fetch of the article kept between the two versions (or after the newer one)."""
+    if old.ref.article != new.ref.article:
+        return []
+    low, high = sorted((old.ref.version, new.ref.version))
+    return [f"suspect fetch at {s.fetched_at} kept as evidence, not as a version (commit {s.commit[:10]}): {s.reason}"
+            for s in suspect_fetches(store, new.ref.article) if low <= s.compared_with <= high]
+
+
+def reextraction_notes(store: Store, old: StoredVersion, new: StoredVersion) -> list[str]:
+    """One note per re-extraction version after the older side, up to the newer one."""
+    from provtrack.reextract import reextracted_versions
+
+    if old.ref.article != new.ref.article:
+        return []
+    low, high = sorted((old.ref.version, new.ref.version))
+    return [f"v{v} is a re-extraction of v{source} by a newer extractor: its differences from v{source} come from "
+            f"the extractor, not the publisher" for v, source in sorted(reextracted_versions(store, new.ref.article).items())
+            if low < v <= high]
 
 
 def _revert_notes(new: StoredVersion, hist: Sequence[tuple[SnapshotRef, Sequence[Block]]]) -> list[str]:
