@@ -110,7 +110,8 @@ def resemblance(tokens: list[str], earlier: list[str]) -> Resemblance | None:
     if min(len(tokens), len(earlier)) < MIN_NEAR_WORDS:
         return None
     matcher = SequenceMatcher(None, tokens, earlier, autojunk=False)
-    if matcher.real_quick_ratio() < NEAR_RATIO and not _may_contain(tokens, earlier):
+    # quick_ratio (shared words, ignoring order) bounds ratio from above: most candidates stop here
+    if matcher.quick_ratio() < NEAR_RATIO and not _may_contain(tokens, earlier):
         return None
     ratio = matcher.ratio()
     if ratio >= NEAR_RATIO:
