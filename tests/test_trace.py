@@ -330,7 +330,7 @@ def test_trace_view_exact_output():
     lines = (
         TraceLine(0, Block("title", "Dam fails"), "own", Occurrence(own, Resemblance("exact", 1.0)), None, 1),
         TraceLine(1, Block("paragraph", "Officials ordered 60,000 residents out."), "elsewhere",
-                  Occurrence(wire, Resemblance("near", 0.875)), Occurrence(wire, Resemblance("near", 0.875)), 2),
+                  Occurrence(wire, Resemblance("near", 0.875)), Occurrence(wire, Resemblance("near", 0.875)), 3),
         TraceLine(2, Block("paragraph", "A claim nobody else made."), "unknown", None, None, 0),
     )
     side = Side(location="https://digest.example/c", sha256="c" * 64, fetched_at=own.fetched_at, ref=own)
@@ -343,13 +343,12 @@ def test_trace_view_exact_output():
         "against 2 stored articles (5 versions), counting versions fetched up to 2026-02-05 18:30 UTC\n"
         "\n"
         "¶1 title ● FIRST SEEN HERE\n"
-        "    first: v1 · 2026-02-05 18:30 UTC · commit bbbbbbbbbb · same text\n"
         "    Dam fails\n"
         "\n"
         "¶2 paragraph ◆ FOUND EARLIER ELSEWHERE\n"
         "    first: wire.example--dam-1a2b3c4d@v2 · 2026-02-05 07:00 UTC · commit aaaaaaaaaa · nearly the \n"
         "    same text, 88% similar\n"
-        "    held by 2 stored articles\n"
+        "    also held by 1 more stored article\n"
         "    Officials ordered 60,000 residents out.\n"
         "\n"
         "¶3 paragraph ? NO KNOWN ORIGIN\n"

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import click
 
 from provtrack import __version__
-from provtrack.errors import ProvtrackError
+from provtrack.errors import ProvtrackError, UsageError
 from provtrack.limits import DEFAULT_MAX_BYTES, DEFAULT_TOTAL_TIMEOUT
 from provtrack.render.escapes import visible
 
@@ -73,6 +73,47 @@ def stdin() -> Any:
 
 def fetch_kwargs(timeout: float, max_bytes: int) -> dict[str, Any]:
     return {"total_timeout": timeout, "max_bytes": max_bytes}
+
+
+# -- terminal views: paging and exports (see provtrack/render/output.py) ------------------
+
+_VIEW_KEY = "provtrack.view"
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.meta.setdefault(_VIEW_KEY, {})[param.name] = value
+    return value
+
+
+def view_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--no-pager, --export-html FILE, --export-svg FILE; read back by `render_view` (not passed to the command)."""
+    for option in reversed([
+        click.option("--no-pager", "no_pager", is_flag=True, expose_value=False, callback=_remember,
+                     help="Never page long output (by default it goes through PAGER, or less, on a terminal)."),
+        click.option("--export-html", "export_html", metavar="FILE", expose_value=False, callback=_remember,
+                     help="Also write the view as a self-contained HTML file."),
+        click.option("--export-svg", "export_svg", metavar="FILE", expose_value=False, callback=_remember,
+                     help="Also write the view as a self-contained SVG picture."),
+    ]):
+        func = option(func)
+    return func
+
+
+def render_view(ctx: click.Context, renderable: Any) -> None:
+    """Print a rich view (paged when long on a terminal) and write the exports asked for."""
+    from provtrack.render.output import ViewOutput, deliver
+
+    wanted = ctx.meta.get(_VIEW_KEY, {})
+    exports = {k: wanted.get(k) for k in ("export_html", "export_svg")}
+    deliver(console(ctx), renderable, ViewOutput(pager=not wanted.get("no_pager"), title=ctx.command_path,
+                                                 **exports))
+
+
+def export_check(ctx: click.Context, fmt: str) -> None:
+    """Refuse exports with a non-terminal --format before any work is done."""
+    wanted = ctx.meta.get(_VIEW_KEY, {})
+    if fmt != "rich" and (wanted.get("export_html") or wanted.get("export_svg")):
+        raise UsageError(f"--export-html and --export-svg draw the terminal view; drop --format {fmt}")
 
 
 class ProvtrackGroup(click.Group):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from provtrack.cli.base import FORMAT_RICH_JSON, cli, console, dumps, open_store, store_option
+from provtrack.cli.base import FORMAT_RICH_JSON, cli, dumps, export_check, open_store, render_view, store_option, view_options
 
 
 @cli.command()
 @click.argument("spec", metavar="ARTICLE[@REV]")
 @store_option
-@click.option("--format", "fmt", type=FORMAT_RICH_JSON, default="rich", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["rich", "json", "markdown"]), default="rich", show_default=True)
+@view_options
 @click.pass_context
 def blame(ctx: click.Context, spec: str, store_path: str, fmt: str) -> None:
     """Show where every block of a version came from: origin, last change and edits.
@@ -23,16 +24,21 @@ def blame(ctx: click.Context, spec: str, store_path: str, fmt: str) -> None:
     Examples:
       provtrack blame valleyledger
       provtrack blame valleyledger@v2 --format json
+      provtrack blame valleyledger --export-svg blame.svg
     """
     from provtrack.provenance import blame as run_blame
     from provtrack.render.blamejson import blame_json
     from provtrack.render.blameview import BlameView
+    from provtrack.render.markdown import blame_markdown
 
+    export_check(ctx, fmt)
     result = run_blame(open_store(store_path), spec)
     if fmt == "json":
         click.echo(dumps(blame_json(result)))
+    elif fmt == "markdown":
+        click.echo(blame_markdown(result), nl=False)
     else:
-        console(ctx).print(BlameView(result))
+        render_view(ctx, BlameView(result))
 
 
 @cli.command()
@@ -40,6 +46,7 @@ def blame(ctx: click.Context, spec: str, store_path: str, fmt: str) -> None:
 @click.argument("block")
 @store_option
 @click.option("--format", "fmt", type=FORMAT_RICH_JSON, default="rich", show_default=True)
+@view_options
 @click.pass_context
 def history(ctx: click.Context, spec: str, block: str, store_path: str, fmt: str) -> None:
     """Show the life of one block: every version where its lineage began, changed, moved, left or came back.
@@ -57,8 +64,9 @@ def history(ctx: click.Context, spec: str, block: str, store_path: str, fmt: str
     from provtrack.render.blamejson import history_json
     from provtrack.render.blameview import HistoryView
 
+    export_check(ctx, fmt)
     result = paragraph_history(open_store(store_path), spec, block)
     if fmt == "json":
         click.echo(dumps(history_json(result)))
     else:
-        console(ctx).print(HistoryView(result))
+        render_view(ctx, HistoryView(result))

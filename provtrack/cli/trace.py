@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
-from provtrack.cli.base import FORMAT_RICH_JSON, cli, console, dumps, fetch_kwargs, fetch_options, open_store, stdin, store_option
+from provtrack.cli.base import (
+    FORMAT_RICH_JSON, cli, dumps, export_check, fetch_kwargs, fetch_options, open_store, render_view, stdin, store_option,
+    view_options,
+)
 
 
 @cli.command()
@@ -13,6 +16,7 @@ from provtrack.cli.base import FORMAT_RICH_JSON, cli, console, dumps, fetch_kwar
 @click.option("--format", "fmt", type=FORMAT_RICH_JSON, default="rich", show_default=True)
 @click.option("--rebuild", is_flag=True, help="Rebuild the store's shingle index from its history first.")
 @fetch_options
+@view_options
 @click.pass_context
 def trace(ctx: click.Context, source: str, store_path: str, fmt: str, rebuild: bool, timeout: float,
           max_bytes: int) -> None:
@@ -32,9 +36,10 @@ def trace(ctx: click.Context, source: str, store_path: str, fmt: str, rebuild: b
     from provtrack.render.traceview import TraceView
     from provtrack.trace import trace_source
 
+    export_check(ctx, fmt)
     result = trace_source(open_store(store_path), source, rebuild=rebuild, stdin=stdin(),
                           **fetch_kwargs(timeout, max_bytes))
     if fmt == "json":
         click.echo(dumps(trace_json(result)))
     else:
-        console(ctx).print(TraceView(result))
+        render_view(ctx, TraceView(result))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from provtrack.cli.base import FORMAT_RICH_JSON, cli, console, dumps, open_store, store_option
+from provtrack.cli.base import (
+    FORMAT_RICH_JSON, cli, console, dumps, export_check, open_store, render_view, store_option, view_options,
+)
 from provtrack.errors import UsageError
 
 
@@ -37,7 +39,8 @@ def list_(ctx: click.Context, store_path: str, fmt: str) -> None:
 @click.option("--since", metavar="TIMESTAMP", help="Without ARTICLE: only versions fetched since then.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="Without ARTICLE: at most this many versions.")
-@click.option("--format", "fmt", type=FORMAT_RICH_JSON, default="rich", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["rich", "json", "markdown"]), default="rich", show_default=True)
+@view_options
 @click.pass_context
 def log(ctx: click.Context, article: str | None, store_path: str, since: str | None, limit: int, fmt: str) -> None:
     """Show the versions of ARTICLE, or the newest versions across the store.
@@ -48,19 +51,23 @@ def log(ctx: click.Context, article: str | None, store_path: str, since: str | N
     Examples:
       provtrack log valleyledger
       provtrack log --since 2026-02-05 --limit 50
+      provtrack log valleyledger --format markdown
     """
     from provtrack.render.jsonout import log_json, store_log_json
     from provtrack.render.logview import LogView, StoreLogView
-    from provtrack.render.safe import safe_text
+    from provtrack.render.markdown import log_markdown
     from provtrack.tracker import last_check, recent, version_infos
 
+    export_check(ctx, fmt)
+    if article is None and fmt == "markdown":
+        raise UsageError("--format markdown needs ARTICLE")
     store = open_store(store_path)
     if article is None:
         versions = list(recent(store, since=since, limit=limit))
         if fmt == "json":
             click.echo(dumps(store_log_json(versions)))
         else:
-            console(ctx).print(StoreLogView(versions))
+            render_view(ctx, StoreLogView(versions))
         return
     if since is not None:
         raise UsageError("--since applies to the store-wide log (no ARTICLE)")
@@ -70,18 +77,20 @@ def log(ctx: click.Context, article: str | None, store_path: str, since: str | N
     if fmt == "json":
         click.echo(dumps(log_json(article_id, url, infos)))
         return
-    out = console(ctx)
-    out.print(LogView(article_id, url, infos))
     check = last_check(store, article_id)
-    if check and check.get("result") == "unchanged":
-        out.print(safe_text(f"unchanged since v{check.get('version')} as of {check.get('fetched_at')}",
-                            style="provtrack.meta"))
+    note = (f"unchanged since v{check.get('version')} as of {check.get('fetched_at')}"
+            if check and check.get("result") == "unchanged" else None)
+    if fmt == "markdown":
+        click.echo(log_markdown(article_id, url, infos, note=note), nl=False)
+    else:
+        render_view(ctx, LogView(article_id, url, infos, note=note))
 
 
 @cli.command()
 @click.argument("spec", metavar="ARTICLE[@REV]")
 @store_option
 @click.option("--format", "fmt", type=click.Choice(["rich", "json", "text"]), default="rich", show_default=True)
+@view_options
 @click.pass_context
 def show(ctx: click.Context, spec: str, store_path: str, fmt: str) -> None:
     """Show a stored version as the article reads (REV: v3, latest, previous, latest~2, a commit, {TIME}).
@@ -96,6 +105,7 @@ def show(ctx: click.Context, spec: str, store_path: str, fmt: str) -> None:
     from provtrack.render.plain import document_text
     from provtrack.tracker import resolve_spec, side_of, stored_document
 
+    export_check(ctx, fmt)
     store = open_store(store_path)
     version = resolve_spec(store, spec)
     document = stored_document(store, version)
@@ -105,4 +115,4 @@ def show(ctx: click.Context, spec: str, store_path: str, fmt: str) -> None:
     elif fmt == "text":
         click.echo(document_text(document))
     else:
-        console(ctx).print(DocumentView(document, side=side))
+        render_view(ctx, DocumentView(document, side=side))

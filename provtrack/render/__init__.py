@@ -15,6 +15,8 @@ _EXPORTS = {
     "log_json": "jsonout", "store_log_json": "jsonout", "ArticleListView": "logview", "ArticleRow": "logview",
     "LogView": "logview", "StoreLogView": "logview", "diff_markdown": "markdown", "document_text": "plain",
     "safe_text": "safe", "visible": "escapes", "THEME": "theme", "make_console": "theme",
+    "blame_markdown": "markdown", "log_markdown": "markdown", "BlameView": "blameview", "HistoryView": "blameview",
+    "ViewOutput": "output", "deliver": "output", "export_html": "output", "export_svg": "output",
 }
 
 
@@ -25,7 +27,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "THEME", "ArticleListView", "ArticleRow", "DiffView", "DocumentView", "LogView", "StoreLogView",
-    "diff_json", "diff_markdown", "document_text", "extract_json", "log_json", "make_console",
-    "safe_text", "store_log_json", "visible",
+    "THEME", "ArticleListView", "ArticleRow", "BlameView", "DiffView", "DocumentView", "HistoryView", "LogView",
+    "StoreLogView", "ViewOutput", "blame_markdown", "deliver", "diff_json", "diff_markdown", "document_text",
+    "export_html", "export_svg", "extract_json", "log_json", "log_markdown", "make_console", "safe_text",
+    "store_log_json", "visible",
 ]

@@ -15,7 +15,7 @@ from rich.style import Style
 from rich.text import Text
 
 from ..blame import Blame, BlameLine, HistoryEvent, ParagraphHistory
-from ..model import SnapshotRef
+from ..model import SnapshotRef, duplicate_groups
 from .diffview import BADGES, heading, plural, positions, word_diff
 from .layout import Gutter, fmt_time, para, paras, stripped_lines
 from .safe import safe_text
@@ -28,6 +28,8 @@ MIN_TEXT = 24
 #: Block kinds drawn in their own style, as the document view does.
 _KIND_STYLES = {"title": "provtrack.title", "heading": "provtrack.heading", "caption": "provtrack.caption",
                 "quote": "provtrack.quote"}
+#: Block kinds named before their text, as in `show`.
+_LABELS = {"caption": "Caption: ", "quote": "Quote: ", "list_item": "• "}
 _EVENT_BADGES = {**BADGES, "added": "+ FIRST APPEARED", "restored": "+ RESTORED"}
 _EVENT_STYLES = {"restored": "provtrack.added"}
 
@@ -74,6 +76,16 @@ class _Row:
             yield from self.bar.render(console)
             yield from line
             yield Segment.line()
+
+
+def blame_text(line: BlameLine, *, copy_of: int | None = None) -> Text:
+    """A blamed block as the document view shows it: `Caption:` labelled, a duplicate flagged."""
+    text = safe_text(line.block.text, _KIND_STYLES.get(line.block.kind, ""))
+    if line.block.kind in _LABELS:
+        text = Text.assemble(Text(_LABELS[line.block.kind], style="provtrack.label"), text)
+    if copy_of is not None:
+        text.append(f" (duplicate of {para(copy_of)})", style="provtrack.duplicated")
+    return text
 
 
 class BlameView:
@@ -123,16 +135,15 @@ class BlameView:
     def _rows(self) -> list[RenderableType]:
         gutters = self._gutters()
         indent = max(cell_len(g.plain) for g in gutters) + 1
+        copies: dict[int, int] = {}
+        for group in duplicate_groups([line.block for line in self.blame.lines]):
+            copies.update((self.blame.lines[i].index, self.blame.lines[group[0]].index) for i in group[1:])
         rows: list[RenderableType] = []
         for gutter, line in zip(gutters, self.blame.lines):
             bar = Text()
             bar.append("│ ", style=self._age(line.lineage.origin))
-            rows.append(_Row(gutter, bar, self._text(line), indent=indent))
+            rows.append(_Row(gutter, bar, blame_text(line, copy_of=copies.get(line.index)), indent=indent))
         return rows
-
-    @staticmethod
-    def _text(line: BlameLine) -> Text:
-        return safe_text(line.block.text, _KIND_STYLES.get(line.block.kind, ""))
 
     def _summary(self) -> Text:
         origins = Counter(line.lineage.origin.version for line in self.blame.lines)

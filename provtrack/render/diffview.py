@@ -12,6 +12,7 @@ from rich.text import Text
 from ..model import Block, Change, Diff, Side, summary_line
 from .layout import Gutter, para, paras, provenance_lines, side_parts, stripped_lines
 from .safe import safe_text
+from .sidebyside import block_texts, side_by_side
 
 #: Badge per change kind; the marker reads without colour.
 BADGES: dict[str, str] = {
@@ -21,6 +22,9 @@ BADGES: dict[str, str] = {
 _TAG_STYLES = {"numbers", "quotes", "cosmetic"}
 #: Kinds whose texts are several blocks joined by a blank line.
 _MULTI = {"split", "merged"}
+#: The layouts of the diff view; "auto" is side by side from SIDE_BY_SIDE_WIDTH columns.
+LAYOUTS = ("inline", "side-by-side", "auto")
+SIDE_BY_SIDE_WIDTH = 160
 
 
 @dataclass(frozen=True)
@@ -105,15 +109,24 @@ def _original(change: Change, new_blocks: tuple[Block, ...]) -> str:
     return f"old {paras(change.old_indices)}" if change.old_indices else "an earlier block"
 
 
-def body_entries(diff: Diff, *, show_cosmetic: bool = False) -> list[_Entry]:
-    """Shown changes and untouched new blocks in new-document order; removals after their anchor."""
+def is_shown(change: Change, *, show_cosmetic: bool = False, only: frozenset[str] | None = None) -> bool:
+    """Whether a view lists *change*: cosmetic ones only on request, and only the *only* kinds if given."""
+    return (show_cosmetic or change.substantive) and (only is None or change.kind in only)
+
+
+def body_entries(diff: Diff, *, show_cosmetic: bool = False, only: frozenset[str] | None = None) -> list[_Entry]:
+    """Shown changes and untouched new blocks in new-document order; removals after their anchor.
+
+    Blocks of changes left out (cosmetic, or not among *only*) are entries flagged `cosmetic`:
+    they fold as "without shown changes", never as "unchanged".
+    """
     first: dict[int, Change] = {}
     covered: set[int] = set()
     cosmetic: set[int] = set()
     after: dict[int, list[Change]] = defaultdict(list)
     anchors = _anchors(diff)
     for change in diff.changes:
-        if not (show_cosmetic or change.substantive):
+        if not is_shown(change, show_cosmetic=show_cosmetic, only=only):
             cosmetic.update(change.new_indices)
         elif change.new_indices:
             first[min(change.new_indices)] = change
@@ -154,27 +167,39 @@ def _anchors(diff: Diff) -> dict[int, int]:
     return anchors
 
 
-def ordered_changes(diff: Diff, *, show_cosmetic: bool = False) -> list[Change]:
+def ordered_changes(diff: Diff, *, show_cosmetic: bool = False, only: frozenset[str] | None = None) -> list[Change]:
     """The shown changes in the order the terminal view lists them."""
-    return [e.change for e in body_entries(diff, show_cosmetic=show_cosmetic) if e.change is not None]
+    return [e.change for e in body_entries(diff, show_cosmetic=show_cosmetic, only=only) if e.change is not None]
 
 
 class DiffView:
-    """A whole diff for the terminal, folded around changes like `git diff -U<context>`."""
+    """A whole diff for the terminal, folded around changes like `git diff -U<context>`.
 
-    def __init__(self, diff: Diff, *, context: int = 3, show_cosmetic: bool = False) -> None:
+    Args:
+        layout: "inline" (one column, `[-old-]{+new+}` words), "side-by-side" (old | new
+            columns), or "auto": side by side when at least SIDE_BY_SIDE_WIDTH columns are free.
+        only: list only changes of these kinds (None: every kind).
+    """
+
+    def __init__(self, diff: Diff, *, context: int = 3, show_cosmetic: bool = False, layout: str = "inline",
+                 only: frozenset[str] | None = None) -> None:
+        if layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {LAYOUTS}, not {layout!r}")
         self.diff = diff
         self.context = max(context, 0)
         self.show_cosmetic = show_cosmetic
+        self.layout = layout
+        self.only = only
 
     def _shown(self, change: Change) -> bool:
-        return self.show_cosmetic or change.substantive
+        return is_shown(change, show_cosmetic=self.show_cosmetic, only=self.only)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        side = self.layout == "side-by-side" or (self.layout == "auto" and options.max_width >= SIDE_BY_SIDE_WIDTH)
         shown = any(self._shown(c) for c in self.diff.changes)
         items: list[RenderableType] = [self._header(numbered=shown)]
         if shown:
-            items.extend(self._body())
+            items.extend(self._body(side=side))
         items.append(self._footer())
         spaced: list[RenderableType] = []
         for item in items:
@@ -202,14 +227,20 @@ class DiffView:
         return Gutter(prefix, Group(*lines))
 
     def _footer(self) -> Group:
-        hidden = 0 if self.show_cosmetic else sum(1 for c in self.diff.changes if c.cosmetic)
+        changes = self.diff.changes
+        hidden = 0 if self.show_cosmetic else sum(1 for c in changes if c.cosmetic)
+        filtered = 0 if self.only is None else sum(
+            1 for c in changes if c.kind not in self.only and (self.show_cosmetic or c.substantive))
         lines: list[RenderableType] = []
         if hidden:
             lines.append(Text(f"{plural(hidden, 'cosmetic change')} hidden (--show-cosmetic)",
                               style="provtrack.fold"))
-        if not self.diff.changes:
+        if filtered:
+            lines.append(Text(f"{plural(filtered, 'change')} of other kinds hidden "
+                              f"(--only {','.join(sorted(self.only or ()))})", style="provtrack.fold"))
+        if not changes:
             lines.append(Text("No differences.", style="provtrack.summary"))
-        elif hidden == len(self.diff.changes):
+        elif hidden == len(changes):
             lines.insert(0, Text("No substantive differences.", style="provtrack.summary"))
         else:
             counts = self.diff.summary(include_cosmetic=self.show_cosmetic)
@@ -219,8 +250,8 @@ class DiffView:
 
     # -- body -------------------------------------------------------------------------------
 
-    def _body(self) -> list[RenderableType]:
-        entries = body_entries(self.diff, show_cosmetic=self.show_cosmetic)
+    def _body(self, *, side: bool) -> list[RenderableType]:
+        entries = body_entries(self.diff, show_cosmetic=self.show_cosmetic, only=self.only)
         near = {n for n, e in enumerate(entries) if e.change is not None}
         keep = {n + d for n in near for d in range(-self.context, self.context + 1)}
         items: list[RenderableType] = []
@@ -232,7 +263,10 @@ class DiffView:
             if run:
                 items.append(self._fold(run))
                 run = []
-            items.append(self._change(entry.change) if entry.change else self._context(entry.index))
+            if entry.change is None:
+                items.append(self._context(entry.index))
+            else:
+                items.append(self._change(entry.change, side=side))
         if run:
             items.append(self._fold(run))
         return items
@@ -240,22 +274,29 @@ class DiffView:
     @staticmethod
     def _fold(run: list[_Entry]) -> Text:
         if any(e.cosmetic for e in run):
-            label = f"… {plural(len(run), 'paragraph')} without substantive changes …"
+            label = f"… {plural(len(run), 'paragraph')} without shown changes …"
         else:
             label = f"… {len(run)} unchanged {'paragraph' if len(run) == 1 else 'paragraphs'} …"
         return Text(label, style="provtrack.fold")
 
     def _context(self, index: int) -> Gutter:
-        return Gutter("  ", safe_text(self.diff.new_blocks[index].text, "provtrack.context"))
+        block = self.diff.new_blocks[index]
+        text = safe_text(block.text, "provtrack.context")
+        if block.kind == "caption":  # as `show` labels it: a caption is not body text
+            text = Text.assemble(Text("Caption: ", style="provtrack.label"), text)
+        return Gutter("  ", text)
 
-    def _change(self, change: Change) -> Group:
+    def _change(self, change: Change, *, side: bool = False) -> Group:
         parts: list[RenderableType] = [change_header(change, self.diff.new_blocks)]
-        parts.extend(self._change_text(change))
+        if side:
+            parts.append(Gutter("  ", side_by_side(change, self.diff)))
+        else:
+            parts.extend(self._change_text(change))
+        new_ref = self.diff.new.ref
         parts.extend(Gutter("  ", safe_text(line, "provtrack.provenance"))
                      for line in provenance_lines(change.introduced_in, change.origin,
-                                                  known_url=self.diff.new.ref.url if self.diff.new.ref else None,
-                                                  known_article=self.diff.new.ref.article if self.diff.new.ref
-                                                  else None))
+                                                  known_url=new_ref.url if new_ref else None,
+                                                  known_article=new_ref.article if new_ref else None))
         return Group(*parts)
 
     def _change_text(self, change: Change) -> list[RenderableType]:
@@ -268,19 +309,11 @@ class DiffView:
             return [Gutter("  ", word_diff(change.words, paragraph_marks=change.kind in _MULTI))]
         if change.words is not None or change.old_text == change.new_text:
             # the words did not change (a pure move): the new text is the story
-            return [Gutter("  ", safe_text(t)) for t in self._texts(change, new=True)]
+            return [Gutter("  ", safe_text(t)) for t in block_texts(self.diff, change, new=True)]
         rows: list[RenderableType] = []
         rows.extend(Gutter(Text("- ", style="provtrack.removed"), safe_text(t, "provtrack.removed"), repeat=True)
-                    for t in self._texts(change, new=False))
+                    for t in block_texts(self.diff, change, new=False))
         rows.extend(Gutter(Text("+ ", style="provtrack.added"), safe_text(t, "provtrack.added"), repeat=True)
-                    for t in self._texts(change, new=True))
+                    for t in block_texts(self.diff, change, new=True))
         return rows
 
-    def _texts(self, change: Change, *, new: bool) -> list[str]:
-        """The block texts of one side of a change, one per block where the indices allow."""
-        blocks = self.diff.new_blocks if new else self.diff.old_blocks
-        indices = change.new_indices if new else change.old_indices
-        if indices and all(0 <= i < len(blocks) for i in indices):
-            return [blocks[i].text for i in indices]
-        text = change.new_text if new else change.old_text
-        return [text] if text else []

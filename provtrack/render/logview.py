@@ -103,10 +103,13 @@ def _version_prefix(info: VersionInfo, width: int) -> Text:
 class LogView:
     """The versions of one article, oldest first, with what changed in each."""
 
-    def __init__(self, article_id: str, url: str, versions: Sequence[VersionInfo]) -> None:
+    def __init__(self, article_id: str, url: str, versions: Sequence[VersionInfo], *,
+                 note: str | None = None) -> None:
         self.article_id = article_id
         self.url = url
         self.versions = list(versions)
+        #: a closing line such as "unchanged since v3 as of ..."
+        self.note = note
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         headline = safe_text(self.article_id, "provtrack.header")
@@ -121,6 +124,8 @@ class LogView:
         else:
             items.extend(self._stacked())
         items.extend(_title_note(self.versions))
+        if self.note:
+            items.append(safe_text(self.note, "provtrack.meta"))
         yield from stripped_lines(console, options, items)
 
     def _bar(self, info: VersionInfo) -> Text:
@@ -143,7 +148,8 @@ class LogView:
         for number, info in enumerate(self.versions):
             changes = Text.assemble(self._bar(info), " " if info.ref.version > 1 else "", _changes(info))
             rows.extend([Text()] if number else [])
-            rows.append(Gutter(_version_prefix(info, width), Group(_stamp(info), changes, _title(info))))
+            title = [_title(info)] if info.title or info.title_changed else []
+            rows.append(Gutter(_version_prefix(info, width), Group(_stamp(info), changes, *title)))
         return rows
 
 
@@ -174,7 +180,8 @@ class StoreLogView:
                 label.append(f"@v{info.ref.version}", style="provtrack.version")
                 items.extend([Text()] if number else [])
                 items.append(label)
-                items.append(Gutter("  ", Group(_stamp(info), _changes(info), _title(info))))
+                title = [_title(info)] if info.title or info.title_changed else []
+                items.append(Gutter("  ", Group(_stamp(info), _changes(info), *title)))
         items.extend(_title_note(self.versions))
         yield from stripped_lines(console, options, items)
 

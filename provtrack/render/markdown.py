@@ -1,12 +1,14 @@
-"""A Markdown report of a Diff, for pasting into tickets and corrections logs."""
+"""Markdown reports of a Diff, a log and a blame, for pasting into tickets and corrections logs."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from ..model import Change, Diff, Side, summary_line
+from ..blame import Blame
+from ..model import Change, Diff, Side, SnapshotRef, VersionInfo, duplicate_groups, summary_line
 from .diffview import ordered_changes, positions
-from .layout import provenance_lines, side_label, side_parts
+from .layout import fmt_time, provenance_lines, side_label, side_parts
 from .safe import visible
 
 #: Characters that could start links, HTML, emphasis, code or strikethrough anywhere in a line.
@@ -87,23 +89,86 @@ def _change(number: int, change: Change, diff: Diff) -> list[str]:
     return lines + [""]
 
 
-def diff_markdown(diff: Diff, *, show_cosmetic: bool = False) -> str:
-    """The whole diff as Markdown: both sides, a summary, then one section per change."""
+def diff_markdown(diff: Diff, *, show_cosmetic: bool = False, only: frozenset[str] | None = None) -> str:
+    """The whole diff as Markdown: both sides, a summary, then one section per change.
+
+    Args:
+        only: list only changes of these kinds; the summary still counts every kind.
+    """
     lines = [f"# Changes: {md_escape(side_label(diff.old))} → {md_escape(side_label(diff.new))}", "",
              _side("Old", diff.old), _side("New", diff.new), ""]
     lines += [f"> **Note:** {md_escape(note)}\n" for note in diff.notes]
-    shown = [c for c in diff.changes if show_cosmetic or c.substantive]
-    hidden = len(diff.changes) - len(shown)
+    unfiltered = [c for c in diff.changes if show_cosmetic or c.substantive]
+    shown = [c for c in unfiltered if only is None or c.kind in only]
+    hidden = len(diff.changes) - len(unfiltered)
+    filtered = len(unfiltered) - len(shown)
     note = f"{hidden} cosmetic change{'' if hidden == 1 else 's'} not shown" if hidden else ""
+    if filtered:
+        note = ", ".join(filter(None, [note, f"{filtered} of other kinds not shown (only "
+                                             f"{', '.join(sorted(only or ()))})"]))
     if not diff.changes:
         lines.append("No differences.")
-    elif not shown:
+    elif not unfiltered:
         lines.append(f"No substantive differences ({note}).")
     else:
         counts = diff.summary(include_cosmetic=show_cosmetic)
         summary = " · ".join(filter(None, [summary_line(counts), f"{counts['unchanged']} unchanged", note]))
         lines += [f"**Summary:** {md_escape(summary)}", "", "Paragraph numbers (¶) count blocks from 1.", ""]
-        for number, change in enumerate(ordered_changes(diff, show_cosmetic=show_cosmetic), start=1):
+        for number, change in enumerate(ordered_changes(diff, show_cosmetic=show_cosmetic, only=only), start=1):
             lines += _change(number, change, diff)
     return "\n".join(lines).rstrip("\n") + "\n"
 
+
+
+def _cell(text: str) -> str:
+    """Article text as one Markdown table cell: escaped, and `|` cannot end the cell."""
+    return md_escape(text).replace("|", "\\|")
+
+
+def log_markdown(article_id: str, url: str, versions: Sequence[VersionInfo], *, note: str | None = None) -> str:
+    """One article's versions as a Markdown table: version, fetch time, commit, changes, title."""
+    lines = [f"# History of {md_escape(article_id)}", "", f"- **URL:** {md_escape(url)}", ""]
+    if not versions:
+        return "\n".join([*lines, "No versions stored."]) + "\n"
+    lines += ["| version | fetched (UTC) | commit | changes | title |", "|---|---|---|---|---|"]
+    for info in versions:
+        if info.ref.version == 1:
+            changes = "first version"
+        else:
+            changes = summary_line(info.summary)
+            if info.reverts_to is not None:
+                changes += f" (reverted to v{info.reverts_to})"
+        title = ("**title changed:** " if info.title_changed else "") + _cell(info.title or "")
+        lines.append(f"| v{info.ref.version} | {fmt_time(info.ref.fetched_at, zone=False)} | "
+                     f"`{info.ref.short_commit}` | {_cell(changes)} | {title} |")
+    if note:
+        lines += ["", md_escape(note)]
+    return "\n".join(lines) + "\n"
+
+
+def blame_markdown(blame: Blame) -> str:
+    """Every block of a blamed version with its origin, last change and edits, as a Markdown table."""
+    ref = blame.ref
+    lines = [f"# Blame: {md_escape(ref.label)}", "", f"- **URL:** {md_escape(blame.article_url)}",
+             f"- **Version:** v{ref.version} · fetched {fmt_time(ref.fetched_at)} · commit `{ref.short_commit}`", "",
+             "Paragraph numbers (¶) count blocks from 1; *origin* is the version where the paragraph's lineage "
+             "began, *last change* the version where its text last changed.", ""]
+    if not blame.lines:
+        return "\n".join([*lines, "No blocks."]) + "\n"
+    copies: dict[int, int] = {}
+    for group in duplicate_groups([line.block for line in blame.lines]):
+        copies.update((i, group[0]) for i in group[1:])
+    lines += ["| ¶ | kind | origin | last change | edits | text |", "|---|---|---|---|---|---|"]
+    named: dict[int, SnapshotRef] = {ref.version: ref}
+    for number, line in enumerate(blame.lines):
+        lin = line.lineage
+        named.setdefault(lin.origin.version, lin.origin)
+        named.setdefault(lin.last_changed.version, lin.last_changed)
+        kind = line.block.kind.replace("_", " ")
+        if number in copies:
+            kind += f" (duplicate of ¶{copies[number] + 1})"
+        lines.append(f"| ¶{line.index + 1} | {_cell(kind)} | v{lin.origin.version} | v{lin.last_changed.version} | "
+                     f"{lin.edits} | {_cell(line.block.text)} |")
+    lines += ["", "Versions named above:", ""]
+    lines += [f"- v{v}: fetched {fmt_time(r.fetched_at)} · commit `{r.short_commit}`" for v, r in sorted(named.items())]
+    return "\n".join(lines) + "\n"

@@ -88,9 +88,9 @@ class TraceView:
         head.append(f"{line.block.kind} ", style="provtrack.kind")
         head.append(badge, style=f"provtrack.badge {style}")
         yield head
-        article = self.result.article
+        article, traced = self.result.article, self.result.version
         details: list[Text] = []
-        if line.origin is not None:
+        if line.origin is not None and not (traced is not None and line.origin.ref.commit == traced.commit):
             first = Text("first: ", style="provtrack.label")
             first.append_text(occurrence_text(line.origin, article=article))
             details.append(first)
@@ -98,8 +98,10 @@ class TraceView:
             also = Text("also in: ", style="provtrack.label")
             also.append_text(occurrence_text(line.elsewhere, article=article))
             details.append(also)
-        if line.articles >= 2:
-            details.append(Text(f"held by {line.articles} stored articles", style="provtrack.meta"))
+        named = len({o.ref.article for o in (line.origin, line.elsewhere) if o is not None} | {article} - {None})
+        if line.articles > named:
+            details.append(Text(f"also held by {plural(line.articles - named, 'more stored article')}",
+                                style="provtrack.meta"))
         for detail in details:
             yield Gutter(_INDENT, detail)
         yield Gutter(_INDENT, safe_text(line.block.text))
