@@ -99,6 +99,12 @@ def test_snapshot_command_says_suspect(run, tmp_path, example_pages):
     assert "  v2  " in out.stdout
     data = json.loads(run("diff", "valleyledger", "v1", "v2", "--format", "json").stdout)
     assert any("suspect fetch at 2026-02-06T08:00:00+00:00" in n for n in data["notes"])
+    # log: a closing line per suspect fetch, and the list in JSON beside the contract's fields
+    log = run("log", "valleyledger").stdout
+    assert "suspect fetch 2026-02-06 08:00 UTC after v1, kept as evidence, not a version" in log.replace("\n", " ")
+    data = json.loads(run("log", "valleyledger", "--format", "json").stdout)
+    assert [s["compared_with"] for s in data["suspect_fetches"]] == [1]
+    assert "suspect fetch" in run("log", "valleyledger", "--format", "markdown").stdout
 
 
 # -- re-extraction ---------------------------------------------------------------------------

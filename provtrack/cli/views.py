@@ -56,6 +56,8 @@ def log(ctx: click.Context, article: str | None, store_path: str, since: str | N
     from provtrack.render.jsonout import log_json, store_log_json
     from provtrack.render.logview import LogView, StoreLogView
     from provtrack.render.markdown import log_markdown
+    from provtrack.render.layout import fmt_time
+    from provtrack.suspect import suspect_fetches
     from provtrack.tracker import last_check, recent, version_infos
 
     export_check(ctx, fmt)
@@ -74,16 +76,19 @@ def log(ctx: click.Context, article: str | None, store_path: str, since: str | N
     article_id = store.resolve_article(article)
     infos = version_infos(store, article_id)
     url = (store.latest_meta(article_id) or {}).get("article_url", "")
+    suspects = suspect_fetches(store, article_id)
     if fmt == "json":
-        click.echo(dumps(log_json(article_id, url, infos)))
+        click.echo(dumps({**log_json(article_id, url, infos), "suspect_fetches": [s.to_json() for s in suspects]}))
         return
     check = last_check(store, article_id)
     note = (f"unchanged since v{check.get('version')} as of {check.get('fetched_at')}"
             if check and check.get("result") == "unchanged" else None)
+    notes = [f"suspect fetch {fmt_time(s.fetched_at)} after v{s.compared_with}, kept as evidence, not a version "
+             f"(commit {s.commit[:10]}): {s.reason}" for s in suspects]
     if fmt == "markdown":
-        click.echo(log_markdown(article_id, url, infos, note=note), nl=False)
+        click.echo(log_markdown(article_id, url, infos, note=note, notes=notes), nl=False)
     else:
-        render_view(ctx, LogView(article_id, url, infos, note=note))
+        render_view(ctx, LogView(article_id, url, infos, note=note, notes=notes))
 
 
 @cli.command()

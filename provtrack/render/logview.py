@@ -104,12 +104,12 @@ class LogView:
     """The versions of one article, oldest first, with what changed in each."""
 
     def __init__(self, article_id: str, url: str, versions: Sequence[VersionInfo], *,
-                 note: str | None = None) -> None:
+                 note: str | None = None, notes: Sequence[str] = ()) -> None:
         self.article_id = article_id
         self.url = url
         self.versions = list(versions)
-        #: a closing line such as "unchanged since v3 as of ..."
-        self.note = note
+        #: closing lines such as "unchanged since v3 as of ..." or a suspect fetch kept as evidence
+        self.notes = [n for n in (note, *notes) if n]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         headline = safe_text(self.article_id, "provtrack.header")
@@ -124,8 +124,7 @@ class LogView:
         else:
             items.extend(self._stacked())
         items.extend(_title_note(self.versions))
-        if self.note:
-            items.append(safe_text(self.note, "provtrack.meta"))
+        items.extend(safe_text(note, "provtrack.meta") for note in self.notes)
         yield from stripped_lines(console, options, items)
 
     def _bar(self, info: VersionInfo) -> Text:

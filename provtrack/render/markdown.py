@@ -125,7 +125,8 @@ def _cell(text: str) -> str:
     return md_escape(text).replace("|", "\\|")
 
 
-def log_markdown(article_id: str, url: str, versions: Sequence[VersionInfo], *, note: str | None = None) -> str:
+def log_markdown(article_id: str, url: str, versions: Sequence[VersionInfo], *, note: str | None = None,
+                 notes: Sequence[str] = ()) -> str:
     """One article's versions as a Markdown table: version, fetch time, commit, changes, title."""
     lines = [f"# History of {md_escape(article_id)}", "", f"- **URL:** {md_escape(url)}", ""]
     if not versions:
@@ -141,8 +142,9 @@ def log_markdown(article_id: str, url: str, versions: Sequence[VersionInfo], *, 
         title = ("**title changed:** " if info.title_changed else "") + _cell(info.title or "")
         lines.append(f"| v{info.ref.version} | {fmt_time(info.ref.fetched_at, zone=False)} | "
                      f"`{info.ref.short_commit}` | {_cell(changes)} | {title} |")
-    if note:
-        lines += ["", md_escape(note)]
+    closing = [n for n in (note, *notes) if n]
+    if closing:
+        lines += ["", *(f"- {md_escape(n)}" if len(closing) > 1 else md_escape(n) for n in closing)]
     return "\n".join(lines) + "\n"
 
 
