@@ -9,12 +9,12 @@ Pure: standard library only (no click, rich or git), so it can be used as a libr
 
 from __future__ import annotations
 
-import codecs
 import re
-from typing import Protocol
+from typing import Protocol, Union
 from urllib.parse import urlsplit
 
 from provtrack.errors import ExtractError
+from provtrack.extract_charset import BOMS, MIXED_CODEC, decode, decode_bom, utf16_without_bom
 from provtrack.extract_html import HtmlExtractor
 from provtrack.extract_text import MarkdownExtractor, TextExtractor
 from provtrack.model import Block, Document, Metadata
@@ -23,6 +23,7 @@ __all__ = [
     "EXTRACTORS",
     "EXTRACTOR_NAME",
     "EXTRACTOR_VERSION",
+    "MIXED_CODEC",
     "Extractor",
     "decode",
     "detect_format",
@@ -31,13 +32,17 @@ __all__ = [
 ]
 
 EXTRACTOR_NAME = "provtrack-html"
-EXTRACTOR_VERSION = "1.0"
+EXTRACTOR_VERSION = "1.1"
+
+
+#: What an extractor returns: (blocks, metadata), optionally followed by page signals.
+Extraction = Union[tuple[tuple[Block, ...], Metadata], tuple[tuple[Block, ...], Metadata, tuple[str, ...]]]
 
 
 class Extractor(Protocol):
-    """One format's extractor: decoded text in, ordered blocks and page metadata out."""
+    """One format's extractor: decoded text in, ordered blocks and page metadata (and signals) out."""
 
-    def extract(self, text: str, *, base_url: str | None = None) -> tuple[tuple[Block, ...], Metadata]:
+    def extract(self, text: str, *, base_url: str | None = None) -> Extraction:
         """Blocks and metadata of *text*; *base_url* resolves relative URLs (canonical links)."""
         ...
 
@@ -83,152 +88,11 @@ def extract(raw: bytes | str, *, content_type: str | None = None, name: str | No
     extractor = EXTRACTORS.get(fmt)
     if extractor is None:
         raise ExtractError(f"unknown format {fmt!r} (expected one of: {', '.join(sorted(EXTRACTORS))})")
-    blocks, metadata = extractor.extract(text, base_url=name)
+    result = extractor.extract(text, base_url=name)
+    blocks, metadata = result[0], result[1]
+    signals = result[2] if len(result) > 2 else ()  # type: ignore[misc]
     return Document(blocks=blocks, metadata=metadata, format=fmt, charset=charset, charset_source=source,
-                    extractor=EXTRACTOR_NAME, extractor_version=EXTRACTOR_VERSION)
-
-
-# -- decoding ----------------------------------------------------------------------------------------
-
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-# Labels browsers decode with a superset (WHATWG Encoding Standard): "iso-8859-1" pages
-# routinely contain windows-1252 curly quotes in 0x80-0x9F.
-_SUPERSETS = {"ascii": "cp1252", "iso8859-1": "cp1252", "iso8859-9": "cp1254", "gb2312": "gbk",
-              "shift_jis": "cp932", "euc_kr": "cp949"}
-# Codecs that are not plain character encodings, or that browsers refuse for safety.
-_REFUSED = frozenset({"utf-7", "unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined"})
-_META_SCAN = 4096
-_META_TAG = re.compile(rb"<meta\b([^>]{0,1024})>", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"""(?:^|[\s"'/;])charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.IGNORECASE)
-
-
-def decode(raw: bytes, *, http_charset: str | None = None) -> tuple[str, str, str]:
-    """Decode *raw* as a browser would; never raises on undecodable bytes.
-
-    Order: HTTP charset, byte order mark, <meta> charset in the first 4 KB, strict
-    UTF-8, then windows-1252 (with replacement characters if even that fails); BOM-less
-    UTF-16 (a NUL in every other byte) is recognised before UTF-8 as a fallback. A
-    declared charset is used only when the bytes decode cleanly under it, and a
-    declared non-UTF charset loses to valid non-ASCII UTF-8.
-
-    Returns:
-        (text, codec, source): codec as `codecs.lookup(...).name` (e.g. "utf-8",
-        "cp1252"); source is "http", "bom", "meta", "utf-8" or "fallback".
-    """
-    probe = _Utf8Probe(raw)
-    bom = next(((mark, codec) for mark, codec in _BOMS if raw.startswith(mark)), None)
-    declared = _codec(http_charset) if http_charset else None
-    if declared and bom:
-        # The byte order mark outranks the transport, as in browsers; agreement counts as 'http'.
-        mark, codec = bom
-        source = "http" if _family(declared) == _family(codec) else "bom"
-        return _decode_bom(raw, mark, codec), codec, source
-    if declared and (found := _try_declared(raw, declared, probe, from_meta=False)):
-        return found[0], found[1], "http"
-    if bom:
-        return _decode_bom(raw, *bom), bom[1], "bom"
-    meta = _meta_charset(raw)
-    if meta and (found := _try_declared(raw, meta, probe, from_meta=True)):
-        return found[0], found[1], "meta"
-    if wide := _utf16_without_bom(raw):
-        return raw.decode(wide, errors="replace"), wide, "fallback"
-    if probe.text is not None:
-        return probe.text, "utf-8", "utf-8"
-    try:
-        return raw.decode("cp1252"), "cp1252", "fallback"
-    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D are unassigned in cp1252
-        return raw.decode("cp1252", errors="replace"), "cp1252", "fallback"
-
-
-class _Utf8Probe:
-    """Strict UTF-8 decoding of the raw bytes, done at most once."""
-
-    def __init__(self, raw: bytes) -> None:
-        self.raw = raw
-        self._done = False
-        self._text: str | None = None
-
-    @property
-    def text(self) -> str | None:
-        if not self._done:
-            self._done = True
-            try:
-                self._text = self.raw.decode("utf-8")
-            except UnicodeDecodeError:
-                self._text = None
-        return self._text
-
-
-def _codec(label: str) -> str | None:
-    """The normalised name of a charset label, or None when unknown or refused."""
-    label = label.strip().strip("'\"").strip().lower()
-    if not label or len(label) > 40:
-        return None
-    try:
-        info = codecs.lookup(label)
-    except LookupError:
-        return None
-    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED:
-        return None
-    return info.name
-
-
-def _family(codec: str) -> str:
-    return "utf-16" if codec.startswith("utf-16") else "utf-8" if codec.startswith("utf-8") else codec
-
-
-def _decode_bom(raw: bytes, mark: bytes, codec: str) -> str:
-    if codec == "utf-8-sig":
-        return raw.decode(codec, errors="replace")
-    return raw[len(mark):].decode(codec, errors="replace")
-
-
-def _try_declared(raw: bytes, codec: str, probe: _Utf8Probe, *, from_meta: bool) -> tuple[str, str] | None:
-    """(text, codec) when the bytes decode cleanly under a declared charset, else None."""
-    wide = codec.startswith(("utf-16", "utf-32"))
-    if wide and from_meta:
-        codec, wide = "utf-8", False  # a <meta> readable as ASCII cannot be in UTF-16 (WHATWG)
-    if wide and raw[:1024].count(0) < len(raw[:1024]) // 10:
-        return None  # ASCII-compatible bytes mislabelled as UTF-16/32
-    if codec in ("utf-8", "utf-8-sig"):
-        return (probe.text, "utf-8") if probe.text is not None else None
-    if not wide and not raw.isascii() and probe.text is not None:
-        return None  # valid multi-byte UTF-8 contradicts a legacy charset: it is UTF-8
-    for name in (_SUPERSETS.get(codec), codec):
-        if name:
-            try:
-                return raw.decode(name), name
-            except (UnicodeDecodeError, LookupError):
-                continue
-    return None
-
-
-def _utf16_without_bom(raw: bytes) -> str | None:
-    """'utf-16-le' or 'utf-16-be' for BOM-less UTF-16 text (a NUL in every other byte), else None."""
-    sample = raw[:1024]
-    half = len(sample) // 2
-    if half < 4:
-        return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd >= 0.4 * half and even <= 0.05 * half:
-        codec = "utf-16-le"
-    elif even >= 0.4 * half and odd <= 0.05 * half:
-        codec = "utf-16-be"
-    else:
-        return None
-    # Binary data can have the same NUL pattern; text decodes to printable characters.
-    text = sample[:half * 2].decode(codec, errors="replace")
-    printable = sum(c.isprintable() or c.isspace() for c in text)
-    return codec if printable >= 0.9 * len(text) else None
-
-
-def _meta_charset(raw: bytes) -> str | None:
-    """The charset a <meta charset> or <meta http-equiv=Content-Type> declares in the first 4 KB."""
-    head = raw[:_META_SCAN]
-    for tag in _META_TAG.finditer(head):
-        if (m := _META_CHARSET.search(tag.group(1))) and (codec := _codec(m.group(1).decode("ascii"))):
-            return codec
-    return None
+                    extractor=EXTRACTOR_NAME, extractor_version=EXTRACTOR_VERSION, signals=signals)
 
 
 # -- format detection --------------------------------------------------------------------------------
@@ -271,15 +135,15 @@ def detect_format(raw: bytes, *, content_type: str | None = None, name: str | No
     """
     mime, _ = _parse_content_type(content_type)
     head = raw[:_SNIFF_BYTES]
-    bom = next(((mark, codec) for mark, codec in _BOMS if head.startswith(mark)), None)
+    bom = next(((mark, codec) for mark, codec in BOMS if head.startswith(mark)), None)
     if bom:
         mark, codec = bom
         # Cut a UTF-16 head to whole code units so the probe does not end in a replacement character.
         body = head if codec == "utf-8-sig" else head[:len(head) - (len(head) - len(mark)) % 2]
-        text_head = _decode_bom(body, mark, codec)
+        text_head = decode_bom(body, mark, codec)
     else:
         _reject_binary(head, head.decode("utf-8", errors="replace"), name)
-        wide = _utf16_without_bom(head)
+        wide = utf16_without_bom(head)
         text_head = head.decode(wide or "utf-8", errors="replace")
     return _detect(text_head, mime, name)
 
@@ -316,7 +180,7 @@ def _reject_binary(head: bytes, text_head: str, name: str | None) -> None:
             raise ExtractError(f"{_label(name)} is {what}, not text")
     if head[4:8] == b"ftyp":
         raise ExtractError(f"{_label(name)} is an MP4/ISO media file, not text")
-    if not head or _utf16_without_bom(head):
+    if not head or utf16_without_bom(head):
         return
     nuls = head.count(0)
     if nuls > 0.3 * len(head):

@@ -9,17 +9,31 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from provtrack.extract_hints import (
+    BODY_CLASS,
+    CHROME,
+    CREDIT_WORDS,
+    HARD,
+    HARD_CUSTOM_TAGS,
+    HIDDEN_STYLE,
+    JUNK,
+    JUNK_ROLES,
+    META,
+    QUOTE_GRAMS,
+    SOFT,
+    WALL_GRAMS,
+    WEAK,
+    category,
+    class_words,
+    parts,
+)
 from provtrack.extract_text import clean_text
 
-#: Chrome categories (bit flags). HARD: never content (scripts, navigation, asides).
-#: SOFT: chrome by class/id/role (share bars, ads, related links). META: bylines and
-#: timestamps, which feed metadata but are never blocks. WEAK: layout words (sidebar,
-#: widget) and forms, which may also wrap a whole page and so never disqualify an
-#: article container found inside them.
-HARD, SOFT, META, WEAK = 1, 2, 4, 8
-CHROME = HARD | SOFT | META | WEAK
-#: Node flags.
-CANDIDATE, CAPTION, BYLINE, AUTHOR = 1, 2, 4, 8
+__all__ = ["CHROME", "HARD", "META", "SOFT", "WEAK", "parts"]
+
+#: Node flags. QUOTE: a pull quote or embedded post; CREDIT: a photo credit inside a caption;
+#: WALL: a paywall, subscription or consent prompt (a page signal, see extract_signals).
+CANDIDATE, CAPTION, BYLINE, AUTHOR, QUOTE, CREDIT, WALL = 1, 2, 4, 8, 16, 32, 64
 
 VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
 #: Elements whose boundaries end a block of running text.
@@ -38,50 +52,12 @@ _CLOSES_P = frozenset("""
 address article aside blockquote center details dialog dir div dl dd dt fieldset figcaption figure
 footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main menu nav ol p pre section summary table ul
 """.split())
+#: Attributes that can change how an element is classified.
+_HINT_ATTRS = frozenset("""
+class id data-testid data-component itemprop itemtype role aria-label aria-hidden hidden style rel placeholder fallback
+""".split())
 _SCOPE = frozenset({"table", "td", "th", "caption", "html", "template", "button", "object"})
 _HEAD_OK = frozenset("meta link title script style base noscript template".split())
-
-_PART_SPLIT = re.compile(r"[\s_\-:./]+|(?<=[a-z0-9])(?=[A-Z])")
-_JUNK = frozenset("""
-nav navbar navigation menu menubar submenu breadcrumb breadcrumbs crumbs skiplink skiplinks
-share shares sharing sharebar sharetools socialshare social socials socialmedia
-related relatedstories relatedarticles recommended recommendation recommendations trending popular
-mostread mostpopular mostviewed mostshared readmore morestories morenews moreon alsoread readnext
-upnext youmayalsolike dontmiss comment comments commentcount commentcounts disqus replies
-ad ads adv advert adverts advertisement advertisements advertising adslot adunit adsense dfp
-sponsor sponsors sponsored promo promos promoted promotion promotions
-newsletter newsletters subscribe subscription subscriptions signup paywall
-cookie cookies cookiebanner consent gdpr tags tag taglist topics keywords
-outbrain taboola popup modal overlay toolbar visuallyhidden sronly screenreadertext screenreaderonly
-""".split())
-_META_WORDS = frozenset("""
-byline bylines author authors authorbio aboutauthor contributor contributors dateline timestamp
-date dates pubdate posted postedon meta readtime readingtime
-""".split())
-_WEAK = frozenset("sidebar widget widgets rail masthead banner header footer topbar".split())
-_CONTENT = frozenset("article body content main story entry post text".split())
-_JUNK_ROLES = frozenset("""
-navigation banner contentinfo complementary search menu menubar toolbar dialog alertdialog form tablist
-""".split())
-_BODY_CLASS = re.compile(
-    r"(?:article|story|entry|post|news)[-_]*(?:body|content|text|copy)|(?<![a-z])body[-_]?(?:text|copy)"
-)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
-
-
-def parts(value: str) -> list[str]:
-    """Lower-case words of a class/id value: split on separators and camelCase humps."""
-    return [p.lower() for p in _PART_SPLIT.split(value) if p]
-
-
-def _grams(words: list[str]) -> set[str]:
-    """Words, adjacent pairs and triples joined, and the whole run joined ("most-read" -> "mostread")."""
-    grams = set(words)
-    for n in (2, 3):
-        grams.update("".join(words[i:i + n]) for i in range(len(words) - n + 1))
-    grams.add("".join(words))
-    return grams
-
 
 class Node:
     """One element: tag, attributes, children (nodes and text) and what the classifier decided."""
@@ -191,6 +167,7 @@ class TreeBuilder(HTMLParser):
         self.bylines: list[Node] = []
         self.jsonld: list[Node] = []
         self.candidates: list[Node] = []
+        self.walls: list[Node] = []
 
     def build(self, markup: str) -> Node:
         """Parse *markup* and return the root."""
@@ -307,44 +284,53 @@ class TreeBuilder(HTMLParser):
 
     def _classify(self, tag: str, attr: dict[str, str]) -> tuple[int, int]:
         """(own chrome category, flags) of a new element."""
-        if not attr:  # the common case, kept cheap
-            if tag in _HARD_TAGS:
+        if not attr or not _HINT_ATTRS.intersection(attr):  # the common cases (<p>, <a href>), kept cheap
+            if tag in _HARD_TAGS or tag in HARD_CUSTOM_TAGS:
                 return HARD, 0
             if tag in ("header", "footer", "form", "address"):
                 return self._classify_tag(tag), 0
             return 0, CANDIDATE if tag in ("article", "main") else CAPTION if tag in ("figcaption", "caption") else 0
         flags = 0
-        cls = f"{attr.get('class', '')} {attr.get('id', '')}"
+        # data-testid / data-component carry the same hints as classes in server-rendered apps.
+        cls = f"{attr.get('class', '')} {attr.get('id', '')} {attr.get('data-testid', '')} " \
+              f"{attr.get('data-component', '')}"
         lowered = cls.lower()
         itemprop = attr.get("itemprop", "").lower()
         role = attr.get("role", "").lower().strip()
         if (tag in ("article", "main") or role == "main" or itemprop == "articlebody"
-                or _BODY_CLASS.search(lowered) or attr.get("itemtype", "").endswith("Article")):
+                or BODY_CLASS.search(lowered) or attr.get("itemtype", "").endswith("Article")):
             flags |= CANDIDATE
         if tag in ("figcaption", "caption") or "caption" in lowered:
             flags |= CAPTION
-        words = parts(cls)
+        words, found = class_words(cls)
         if "byline" in words or "bylines" in words:
             flags |= BYLINE
         if ("author" in words or "authors" in words or "author" in itemprop.split()
                 or "author" in attr.get("rel", "").lower().split()):
             flags |= AUTHOR
+        if found & WALL_GRAMS:
+            flags |= WALL
+        if CREDIT_WORDS.intersection(words) and not flags & (BYLINE | AUTHOR):
+            flags |= CREDIT
+        hidden = ("hidden" in attr or attr.get("aria-hidden", "").lower() == "true"
+                  or bool(HIDDEN_STYLE.search(attr.get("style", "").lower())))
+        if found & QUOTE_GRAMS or (tag == "blockquote" and ("embed" in words or "embedded" in words)):
+            return (SOFT if hidden else 0), flags | QUOTE  # pull quotes and embedded posts are story text
         base = self._classify_tag(tag)
-        if base == HARD:
+        if base == HARD or "placeholder" in attr or "fallback" in attr:  # AMP loading stand-ins
             return HARD, flags
         if base == META or flags & (BYLINE | AUTHOR) or itemprop in ("datepublished", "datemodified"):
             return META, flags
-        if "hidden" in attr or attr.get("aria-hidden", "").lower() == "true" or \
-                _HIDDEN_STYLE.search(attr.get("style", "").lower()):
+        if hidden:
             return SOFT, flags
-        if role in _JUNK_ROLES or _grams(parts(attr.get("aria-label", ""))) & _JUNK:
+        if role in JUNK_ROLES or ("aria-label" in attr and class_words(attr["aria-label"])[1] & JUNK):
             return SOFT, flags
         if tag in ("html", "body", "main", "article") or flags & CANDIDATE:
             return 0, flags  # layout classes on page wrappers ("has-sidebar") say nothing
-        category = _category(words)
-        if category == WEAK and tag in ("header", "footer", "form"):
+        kind = category(words, found, in_article=self._last("article") >= 0 or self._last("main") >= 0)
+        if kind == WEAK and tag in ("header", "footer", "form"):
             return base, flags  # the tag already said where it stands; "header" in its class adds nothing
-        return category or base, flags
+        return kind or base, flags
 
     def _classify_tag(self, tag: str) -> int:
         """Chrome category that the tag name alone decides."""
@@ -356,7 +342,7 @@ class TreeBuilder(HTMLParser):
             return WEAK  # some CMSs wrap the whole page in one <form>
         if tag == "address":
             return META
-        return HARD if tag in _HARD_TAGS else 0
+        return HARD if tag in _HARD_TAGS or tag in HARD_CUSTOM_TAGS else 0
 
     def _record(self, tag: str, attr: dict[str, str]) -> None:
         """Page-level metadata carried by attributes alone."""
@@ -382,17 +368,5 @@ class TreeBuilder(HTMLParser):
             self.bylines.append(node)
         if node.flags & CANDIDATE:
             self.candidates.append(node)
-
-
-def _category(words: list[str]) -> int:
-    """Chrome category from class/id words: junk beats byline/date; layout words lose to content words."""
-    if not words:
-        return 0
-    grams = _grams(words)
-    if grams & _JUNK:
-        return SOFT
-    if grams & _META_WORDS:
-        return META
-    if _WEAK.intersection(words) and not _CONTENT.intersection(words):
-        return WEAK
-    return 0
+        if node.flags & WALL:
+            self.walls.append(node)

@@ -5,96 +5,68 @@ Pure: standard library only (`html.parser` via provtrack.extract_dom).
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-from provtrack.extract_dom import (
-    BLOCK_TAGS,
-    CAPTION,
-    CHROME,
-    HARD,
-    HEADINGS,
-    META,
-    SOFT,
-    VOID,
-    Node,
-    TreeBuilder,
-)
+from provtrack.extract_clean import finish, title_pieces
+from provtrack.extract_dom import CHROME, HARD, META, SOFT, Node, TreeBuilder, inline_text
+from provtrack.extract_emit import Emitter, is_link
 from provtrack.extract_meta import choose_title, page_info, page_metadata
+from provtrack.extract_signals import jsonld_body, page_signals
 from provtrack.extract_text import clean_text
-from provtrack.model import Block, Metadata, normalize_text
+from provtrack.model import Block, Metadata
 
-#: Short blocks that are mostly link text are navigation, not prose.
-_LINK_DENSITY = 0.5
-_SHORT = 160
 #: A container holding less than this share of the page's text is a teaser, not the article.
 _MIN_SHARE = 0.3
-
-_BOILERPLATE = re.compile(
-    r"(?:advertisement|advertisements|skip advertisement|(?:story|article) continues below(?: this)? advertisement"
-    r"|continue reading(?: below)?|share(?: this(?: article| story)?)?|sponsored(?: content)?"
-    r"|related(?: stories| articles| coverage)?|most (?:read|popular|viewed)|trending(?: now)?|read more"
-    r"|sign up|subscribe(?: now)?|loading\.*|(?:\d+ )?(?:comments?|shares?)|view comments"
-    r"|\d+ min(?:ute)?s? read)[.:!]?",
-    re.IGNORECASE,
-)
-_LABELS = frozenset("published updated posted modified last first on at | · • - – —".split())
-_MONTHS = frozenset("""
-january february march april may june july august september october november december
-jan feb mar apr jun jul aug sep sept oct nov dec
-""".split())
-_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat sun"
-                  .split())
-_RELATIVE = frozenset("ago yesterday today now".split())
-_DATE_FILLER = frozenset("""
-a an one two three four five six seven eight nine ten just at on am pm a.m p.m noon midnight and
-sec secs second seconds min mins minute minutes hr hrs hour hours day days week weeks month months year years
-""".split()) | _LABELS
-_DATE_NUMBER = re.compile(r"\d{1,4}(?:[:/.\-]\d{1,4})*(?:st|nd|rd|th|am|pm|h)?")
-_BY_LINE = re.compile(r"by[\s:]+(.+)", re.IGNORECASE)
-_NAME_FILLER = frozenset("and the of in for at with staff writer writers reporter reporters correspondent "
-                         "editor editors contributor photographer de van von da".split())
-
-
-@dataclass
-class _Raw:
-    """A candidate block before clean-up and chrome filtering."""
-
-    kind: str
-    text: str
-    link_chars: int
-    has_time: bool
-    untimed: str
+#: Pages with less non-link text than this are snippets: no density search for a container.
+_DENSITY_MIN_TEXT = 400
+#: When the densest node's parent adds less than this factor of text, the parent (headline,
+#: standfirst, figure) belongs to the article too.
+_CLIMB = 1.35
+_PAGE_TAGS = frozenset({"#root", "html", "body"})
+#: A JSON-LD articleBody replaces the visible text when the page shows less than this share of it.
+_JSONLD_SHARE = 0.5
 
 
 class HtmlExtractor:
     """HTML: headline first, then the article container's blocks in reading order."""
 
-    def extract(self, text: str, *, base_url: str | None = None) -> tuple[tuple[Block, ...], Metadata]:
-        """Blocks and metadata of an HTML page."""
+    def extract(self, text: str, *, base_url: str | None = None
+                ) -> tuple[tuple[Block, ...], Metadata, tuple[str, ...]]:
+        """Blocks, metadata and page signals (see `provtrack.extract_signals`) of an HTML page."""
         builder = TreeBuilder()
         root = builder.build(text)
         info = page_info(builder)
         title: str | None = None
+        title_node: Node | None = None
         blocks: list[Block] = []
         byline_hint: str | None = None
-        # Class/id-based chrome can be wrong about a whole page; when it leaves nothing,
-        # try again trusting only tags and byline/date markers.
-        for active in (CHROME, HARD | META):
-            _analyse(root, active)
-            container = _container(builder.candidates, root)
+        headline: str | None = None
+        # A container that yields nothing gives way to the whole page; class/id-based chrome can
+        # be wrong about a whole page, so when even that leaves nothing, trust only tags and
+        # byline/date markers.
+        previous: Node | None = None
+        for active, whole in ((CHROME, False), (CHROME, True), (HARD | META, False)):
+            analyse(root, active)
+            container = root if whole else _container(builder.candidates, root)
+            if whole and container is previous:
+                continue
+            previous = container
             title_node, title = choose_title(builder, container, info)
-            emitter = _Emitter(title_node, active)
+            emitter = Emitter(title_node, active)
             emitter.run(container)
-            blocks, byline_hint = _finish(emitter.raw, title)
+            pieces = title_pieces(inline_text(builder.title, 0)) if title_node is None and builder.title else ()
+            blocks, byline_hint, headline = finish(emitter.raw, title, pieces=pieces)
             if blocks:
                 break
+        if title_node is None and headline:
+            title = headline  # the page's own headline typography beats the <title> text
         title = clean_text(title) if title else None
+        blocks, from_jsonld = jsonld_body(info.article, blocks, share=_JSONLD_SHARE)
         head = (Block("title", title),) if title else ()
-        return head + tuple(blocks), page_metadata(builder, info, title or None, byline_hint, base_url)
+        out = head + tuple(blocks)
+        signals = page_signals(builder, info.article, out, from_jsonld=from_jsonld)
+        return out, page_metadata(builder, info, title or None, byline_hint, base_url), signals
 
 
-def _analyse(root: Node, active: int) -> None:
+def analyse(root: Node, active: int) -> None:
     """Set every node's inherited chrome mask, and its non-chrome text and link-text lengths (post-order)."""
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
@@ -112,13 +84,7 @@ def _analyse(root: Node, active: int) -> None:
                 text += child.text_len
                 link += child.link_len
         node.text_len = text
-        node.link_len = text if _is_link(node) else link
-
-
-def _is_link(node: Node) -> bool:
-    """An <a> that leads away from the page (in-page anchors are tables of contents, not chrome)."""
-    href = node.attrs.get("href", "").strip() if node.tag == "a" else ""
-    return bool(href) and not href.startswith("#")
+        node.link_len = text if is_link(node) else link
 
 
 def _score(node: Node) -> int:
@@ -127,11 +93,11 @@ def _score(node: Node) -> int:
 
 
 def _container(candidates: list[Node], root: Node) -> Node:
-    """The article container: the best-scoring candidate outside hard chrome and junk, or the whole page."""
+    """The article container: the best-scoring candidate outside hard chrome and junk, else the densest node."""
     eligible = [c for c in candidates
                 if c.parent is not None and not c.parent.mask & (HARD | SOFT) and _score(c) > 0]
     if not eligible:
-        return root
+        return _densest(root)
     best = max(eligible, key=_score)
     if best.tag == "main" or best.attrs.get("role", "").lower() == "main":
         # A page-level <main> also holds teasers; the article inside it is the better container.
@@ -139,153 +105,68 @@ def _container(candidates: list[Node], root: Node) -> Node:
                  and _score(c) >= 0.5 * _score(best)]
         if inner:
             best = max(inner, key=_score)
+    best = _join_parts(best, eligible)
     if _score(best) < _MIN_SHARE * _score(root):
-        return root
+        return _densest(root)
+    return _climb(best)
+
+
+def _join_parts(best: Node, eligible: list[Node]) -> Node:
+    """The nearest ancestor holding every part of a body split into same-class sections (around ads)."""
+    key = (best.tag, best.attrs.get("class", ""))
+    parts_ = [c for c in eligible if c is not best and (c.tag, c.attrs.get("class", "")) == key
+              and not c.contains(best) and not best.contains(c)]
+    if not parts_:
+        return best
+    node: Node | None = best.parent
+    for _ in range(3):
+        if node is None or node.tag in _PAGE_TAGS:
+            break
+        if all(node.contains(c) for c in parts_):
+            return node
+        node = node.parent
     return best
 
 
-_ENTER, _EXIT = 0, 1
-_BR = ("\n", -1)
+def _climb(node: Node) -> Node:
+    """The container's ancestors that add little text hold its headline, standfirst and lead figure."""
+    while (node.tag not in ("article", "main") and node.parent is not None
+           and node.parent.tag not in _PAGE_TAGS and node.parent.tag != "main" and not node.parent.mask & CHROME
+           and _score(node.parent) <= _CLIMB * _score(node)):
+        node = node.parent
+    return node
 
 
-class _Emitter:
-    """Walks a container in document order, cutting running text into typed raw blocks."""
+def _densest(root: Node) -> Node:
+    """The element holding the page's prose, for pages without article markup (div soup, table layouts).
 
-    def __init__(self, title_node: Node | None, active: int) -> None:
-        self.title_node = title_node
-        self.active = active
-        self.raw: list[_Raw] = []
-        self.buf: list[tuple[str, int]] = []
-        self.quote = self.caption = self.link = self.time = 0
-        self.kinds: list[str] = []
-
-    def run(self, container: Node) -> None:
-        """Emit the raw blocks of *container* (iteratively: nesting depth is unbounded)."""
-        stack: list[tuple[int, Node | str]] = [(_ENTER, container)]
-        while stack:
-            op, item = stack.pop()
-            if isinstance(item, str):
-                self.buf.append((item, (1 if self.link else 0) | (2 if self.time else 0)))
-            elif op == _EXIT:
-                self._boundary(item, entering=False)
-            elif item is container or not (item.own & self.active or item is self.title_node):
-                if item.tag == "br":
-                    self.buf.append(_BR)
-                elif item.tag == "hr":
-                    self.flush()
-                elif item.tag not in VOID:
-                    self._boundary(item, entering=True)
-                    stack.append((_EXIT, item))
-                    stack.extend((_ENTER, c) for c in reversed(item.children))
-        self.flush()
-
-    def _boundary(self, node: Node, *, entering: bool) -> None:
-        tag = node.tag
-        if tag in BLOCK_TAGS or node.flags & CAPTION:
-            self.flush()
-        step = 1 if entering else -1
-        if tag == "blockquote":
-            self.quote += step
-        if node.flags & CAPTION:
-            self.caption += step
-        if tag == "time":
-            self.time += step
-        if _is_link(node):
-            self.link += step
-        if tag in HEADINGS or tag == "li":
-            if entering:
-                self.kinds.append("h1" if tag == "h1" else "heading" if tag in HEADINGS else "list_item")
-            elif self.kinds:
-                self.kinds.pop()
-
-    def flush(self) -> None:
-        """Turn the buffered running text into raw blocks, split on runs of two or more <br>."""
-        if not self.buf:
-            return
-        kind = ("quote" if self.quote else "caption" if self.caption
-                else self.kinds[-1] if self.kinds else "paragraph")
-        segment: list[tuple[str, int]] = []
-        breaks = 0
-        for piece in self.buf + [("", -2)]:
-            text, flags = piece
-            if flags == -1:
-                breaks += 1
-                segment.append((" ", 0))
-            elif flags == -2 or (breaks >= 2 and text.strip()):
-                self._segment(kind, segment)
-                segment, breaks = [(text, flags)], 0
-            else:
-                if text.strip():
-                    breaks = 0
-                segment.append(piece)
-        self.buf = []
-
-    def _segment(self, kind: str, segment: list[tuple[str, int]]) -> None:
-        text = "".join(t for t, _ in segment)
-        if not text.strip():
-            return
-        links = sum(len(t.strip()) for t, f in segment if f & 1)
-        timed = any(f & 2 and t.strip() for t, f in segment)
-        untimed = "".join(t for t, f in segment if not f & 2) if timed else ""
-        self.raw.append(_Raw(kind, text, links, timed, untimed))
-
-
-def _finish(raw: list[_Raw], title: str | None) -> tuple[list[Block], str | None]:
-    """Clean raw blocks and drop chrome that only text reveals; returns (blocks, byline found in text)."""
-    title_key = normalize_text(title).casefold() if title else None
-    blocks: list[Block] = []
-    byline: str | None = None
-    for item in raw:
-        text = clean_text(item.text)
-        if not text:
-            continue
-        kind = "heading" if item.kind == "h1" else item.kind
-        if kind in ("heading", "paragraph") and title_key and normalize_text(text).casefold() == title_key:
-            continue
-        if kind in ("paragraph", "list_item", "heading"):
-            if item.link_chars > _LINK_DENSITY * len(text) and len(text) < _SHORT:
-                continue
-            if _BOILERPLATE.fullmatch(text):
-                continue
-        if item.has_time and all(w.lower() in _LABELS for w in clean_text(item.untimed).split()):
-            continue
-        if kind == "paragraph":
-            if _is_timestamp(text):
-                continue
-            if (name := _byline(text)) is not None:
-                byline = byline or name
-                continue
-        blocks.append(Block(kind, text))
-    return blocks, byline
-
-
-def _is_timestamp(text: str) -> bool:
-    """True for lines such as "Updated 3 minutes ago" or "Published March 3, 2026 at 9:14 a.m. EST"."""
-    if len(text) > 100:
-        return False
-    words = [w.strip(",.;:()[]") for w in text.split()]
-    words = [w for w in words if w]
-    if not words:
-        return False
-    labelled = words[0].lower() in _LABELS
-    dated = numbered = False
-    for word in words:
-        low = word.lower()
-        if low in _MONTHS or low in _DAYS or low in _RELATIVE:
-            dated = True
-        elif _DATE_NUMBER.fullmatch(low):
-            numbered = True
-        elif low not in _DATE_FILLER and not (word.isupper() and word.isalpha() and len(word) <= 4):
-            return False  # a word that is not part of a date: this is prose
-    return dated or (labelled and numbered)
-
-
-def _byline(text: str) -> str | None:
-    """The names of a "By Jane Doe and John Roe" line, or None for prose such as "By the time ..."."""
-    if len(text) > 100 or not (m := _BY_LINE.fullmatch(text)):
-        return None
-    names = [w for w in re.split(r"[\s,&|·•]+", m.group(1)) if w and w.lower() not in _NAME_FILLER]
-    if not names or len(names) > 10 or not all(w[:1].isupper() for w in names):
-        return None
-    return m.group(1).strip()
-
+    Every element with running text of its own scores its non-link text length, its parent
+    half of it and its grandparent a third (so a container of many paragraphs outscores any
+    one of them); the winner then takes in parents that add little text (its headline,
+    standfirst and figures). Chrome subtrees neither score nor win.
+    """
+    total = _score(root)
+    if total < _DENSITY_MIN_TEXT:
+        return root
+    scores: dict[Node, float] = {}
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        own = 0
+        for child in node.children:
+            if isinstance(child, str):
+                own += len(child.strip())
+            elif not child.mask & CHROME:
+                stack.append(child)
+        if own >= 25 and not is_link(node):
+            weight, probe = float(own), node  # probe: Node, never None
+            for share in (1.0, 0.5, 1 / 3):
+                scores[probe] = scores.get(probe, 0.0) + weight * share
+                if probe.parent is None:
+                    break
+                probe = probe.parent
+    if not scores:
+        return root
+    best = max(scores, key=lambda n: scores[n] * (1 - n.link_len / n.text_len if n.text_len else 0))
+    best = _climb(best)
+    return best if _score(best) >= _MIN_SHARE * total else root

@@ -223,7 +223,9 @@ def _first(*values: Any) -> str | None:
 def _byline(nodes: list[Node], article: dict[str, Any], meta: dict[str, str]) -> str | None:
     """The visible byline, else JSON-LD authors, else <meta name=author>, else an author element."""
     visible = [n for n in nodes[:_MAX_PROBES] if not n.mask & (HARD | SOFT)]
-    for node in visible:
+    for index, node in enumerate(visible):
+        if index + 1 < len(visible) and node.contains(visible[index + 1]) and visible[index + 1].flags & BYLINE:
+            continue  # a byline block around the byline itself also holds titles and timestamps
         if node.flags & BYLINE and (text := _byline_text(node)):
             return text
     authors = _name(article.get("author"))

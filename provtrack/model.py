@@ -132,6 +132,14 @@ class Document:
     charset_source: str | None = None
     extractor: str = "provtrack"
     extractor_version: str = "0"
+    #: what the extractor noticed about the page: "paywall", "consent", "truncated",
+    #: "jsonld-body", "no-body", "error-page" (see provtrack.extract_signals); not stored
+    signals: tuple[str, ...] = ()
+
+    @property
+    def word_count(self) -> int:
+        """Words in the blocks other than the title and captions (the article's body text)."""
+        return sum(len(b.text.split()) for b in self.blocks if b.kind not in ("title", "caption"))
 
     @property
     def text(self) -> str:

@@ -112,6 +112,52 @@ HTML_CASES = [
     ("unterminated comment is literal text", "<p>x</p><!-- note --><p>y</p><!-- unterminated <p>z",
      [(P, "x"), (P, "y"), (P, "<!-- unterminated"), (P, "z")]),
     ("literal less-than", "<p>3 < 4 and 5 > 2</p>", [(P, "3 < 4 and 5 > 2")]),
+    ("pull quote in an aside is a quote", ("<p>Before.</p><aside class='pull-quote'><p>Lonely is for people with "
+     "time.</p></aside><aside><p>Sidebar.</p></aside><p>After.</p>"),
+     [(P, "Before."), ("quote", "Lonely is for people with time."), (P, "After.")]),
+    ("embedded post is quoted story text", ("<p>Fans were told online.</p><blockquote class='social-embed'><p>The "
+     "show is off. Refunds soon.</p>&mdash; Fest (@fest)</blockquote><div class='social-share'>Share</div>"),
+     [(P, "Fans were told online."), ("quote", "The show is off. Refunds soon."), ("quote", "— Fest (@fest)")]),
+    ("caption and credit marked up apart", ("<figure><img src=a><figcaption>Crews at dawn. <span class='credit'>"
+     "Photo: Ada Lin</span></figcaption></figure>"), [("caption", "Crews at dawn."), ("caption", "Photo: Ada Lin")]),
+    ("lone credits are not blocks", ("<figure><img src=a><figcaption><span class='credit'>Photo: Ada Lin</span>"
+     "</figcaption></figure><p>Text.</p><p class='photo-credit'>Photos: Ada Lin</p>"), [(P, "Text.")]),
+    ("lazy figure caption from data attributes", ("<div class='image' data-caption='The old mill.' "
+     "data-credit='Photo: Ada Lin'><img data-src=a.jpg></div><p>Text.</p>"),
+     [("caption", "The old mill."), ("caption", "Photo: Ada Lin"), (P, "Text.")]),
+    ("data caption yields to a figcaption", ("<figure><img data-src=a data-caption='Mill.'><figcaption>Mill."
+     "</figcaption></figure>"), [("caption", "Mill.")]),
+    ("AMP chrome and loading stand-ins", ("<p>One.</p><amp-ad type=x><div placeholder>Advertisement</div>"
+     "<div fallback>Ad failed</div></amp-ad><amp-img src=a layout=responsive><noscript><img src=a></noscript>"
+     "</amp-img><amp-social-share type=email></amp-social-share><p>Two.</p>"), [(P, "One."), (P, "Two.")]),
+    ("key events list is navigation", ("<div class='key-events'><h2>Key events</h2><ul><li><a href='#p1'>Rest "
+     "centre opens</a></li></ul></div><p>Post.</p>"), [(P, "Post.")]),
+    ("copyright and rights lines dropped", ("<p>Text.</p><p>© 2026 Gull Point Courier</p><p>Copyright 2026 "
+     "Wire. All rights reserved. Not for redistribution.</p><p>All rights reserved.</p>"), [(P, "Text.")]),
+    ("prose about copyright kept", "<p>Copyright law changed in 2024, the court said.</p>",
+     [(P, "Copyright law changed in 2024, the court said.")]),
+    ("byline with an unmarked date", ("<p>By Ada Lin <time datetime='2026-01-02'>Jan. 2, 2026</time></p>"
+     "<p>Text.</p>"), [(P, "Text.")]),
+    ("author bio at the end dropped", ("<p>By Ada Lin</p><p>The council met on Tuesday night.</p><p>It voted to "
+     "close the branch.</p><p>Ada Lin covers local government. Reach her at the newsroom.</p>"),
+     [(P, "The council met on Tuesday night."), (P, "It voted to close the branch.")]),
+    ("a last paragraph naming an official is not a bio", ("<p>The council met.</p><p>It voted.</p><p>Mayor Rosa "
+     "Teo has said work begins in spring; contact the council for details.</p>"),
+     [(P, "The council met."), (P, "It voted."), (P, "Mayor Rosa Teo has said work begins in spring; contact the "
+                                                    "council for details.")]),
+    ("bio-like prose in the middle kept", ("<p>Ada Lin covers the council.</p><p>Second.</p><p>Third.</p>"),
+     [(P, "Ada Lin covers the council."), (P, "Second."), (P, "Third.")]),
+    ("sibling inline elements get a space at a sentence end", ("<div><span>Vote at the town hall.</span><span>"
+     "Wren Cole for the Dispatch</span></div><p>Fire<b>fighters</b> and <i>Mc</i>Donald</p>"),
+     [(P, "Vote at the town hall. Wren Cole for the Dispatch"), (P, "Firefighters and McDonald")]),
+    ("leading byline and date lines of a br block dropped", ("<p>By Ada Lin, staff reporter<br>Friday, 14 March 2003"
+     "<br><br>The mill burned.<br>Nobody was hurt.</p>"), [(P, "The mill burned. Nobody was hurt.")]),
+    ("unmarked prompts and lone credit lines dropped", ("<p>The bridge opened.</p><p>Sign up for our free "
+     "morning newsletter and get the news in your inbox.</p><p>Photo: Ada Lin/The Dispatch</p><p>Follow us on "
+     "Chirper.</p><p>Read more: Bridge delays explained</p><p>Photographers were there.</p>"),
+     [(P, "The bridge opened."), (P, "Photographers were there.")]),
+    ("kicker and live badge are labels", ("<p class='kicker'>Politics</p><span class='live-badge'>LIVE</span>"
+     "<p>Text.</p>"), [(P, "Text.")]),
 ]
 
 
@@ -183,6 +229,15 @@ def test_article_container_beats_sidebar_and_teasers() -> None:
         (P, "The county ferry board voted on Monday to raise fares by 12 percent from April."),
         (P, "Commuters said the increase would hit island workers hardest."),
     ]
+
+
+def test_a_body_split_into_same_class_sections_is_kept_whole() -> None:
+    first, second = "First part of the story, with enough words to count. " * 6, "Second part, after the ad. " * 8
+    markup = (f"<nav><a href='/'>Home</a></nav><div class='wrap'><h1>Split story</h1>"
+              f"<section class='story-body'><p>{first}</p></section><div class='ad'>Advertisement</div>"
+              f"<section class='story-body'><p>{second}</p></section></div><div class='teasers'><p>Teaser text "
+              f"for another story entirely.</p></div>")
+    assert html(markup) == [("title", "Split story"), (P, first.strip()), (P, second.strip())]
 
 
 def test_title_from_h1_just_outside_the_body_container() -> None:
@@ -302,7 +357,9 @@ def test_times_in_sidebars_are_ignored() -> None:
 GAZETTE_BLOCKS = [
     ("title", "Fire guts Dock Street warehouse, displacing 40 workers"),
     (P, "No one was hurt, but the blaze wiped out the largest marine supplier on the Calloway waterfront."),
-    ("caption", "Smoke rises over Dock Street early Tuesday. Photo: Ines Farrow/The Harbor Gazette"),
+    # The credit is marked up on its own (<span class="credit">), so it is its own caption block.
+    ("caption", "Smoke rises over Dock Street early Tuesday."),
+    ("caption", "Photo: Ines Farrow/The Harbor Gazette"),
     (P, ("A three-alarm fire tore through the Oyelaran Marine Supply warehouse on Dock Street overnight, leaving "
          "roughly 40 employees without a workplace and sending a column of smoke over the harbor that could be "
          "seen from Gull Point.")),
@@ -340,7 +397,7 @@ def test_full_news_page_fixture() -> None:
         description="A three-alarm fire destroyed the Oyelaran Marine Supply warehouse in Port Calloway overnight.",
     )
     assert (doc.format, doc.charset, doc.charset_source) == ("html", "utf-8", "http")
-    assert (doc.extractor, doc.extractor_version) == (EXTRACTOR_NAME, EXTRACTOR_VERSION) == ("provtrack-html", "1.0")
+    assert (doc.extractor, doc.extractor_version) == (EXTRACTOR_NAME, EXTRACTOR_VERSION) == ("provtrack-html", "1.1")
     chrome = ["Skip to content", "cookies", "Sports", "Advertisement", "Share on", "14 comments", "Local news",
               "Council weighs", "morning briefing", "Read more", "Tags", "joined the paper", "terrible news",
               "Ferry schedule", "Most read", "Lighthouse", "3 months for $1", "All rights reserved", "JavaScript",
@@ -410,6 +467,12 @@ DECODE_CASES = [
     ("utf-16-le without bom", "<p>Hi, café</p>".encode("utf-16-le"), None,
      ("<p>Hi, café</p>", "utf-16-le", "fallback")),
     ("utf-16-be without bom", "plain words".encode("utf-16-be"), None, ("plain words", "utf-16-be", "fallback")),
+    ("utf-8 with pasted windows-1252 islands", "café “q”".encode() + b" \x93x\x94 \x96", None,
+     ("café “q” “x” –", "utf-8+cp1252", "mixed")),
+    ("mixed bytes beat a wrong legacy meta charset", b'<meta charset="iso-8859-1">' + "“é”".encode() + b"\x93",
+     None, ('<meta charset="iso-8859-1">“é”“', "utf-8+cp1252", "mixed")),
+    ("one stray utf-8 pair in windows-1252 is windows-1252", b"caf\xe9 \xc3\xa9", None,
+     ("café Ã©", "cp1252", "fallback")),
 ]
 
 
@@ -438,7 +501,7 @@ LABELS = [None, "utf-8", "utf-16", "utf-16-be", "iso-8859-1", "ascii", "shift_ji
 @given(st.binary(max_size=600), st.sampled_from(LABELS))
 def test_decode_never_raises(raw: bytes, label: str | None) -> None:
     text, codec, source = decode(raw, http_charset=label)
-    assert isinstance(text, str) and codec and source in {"http", "bom", "meta", "utf-8", "fallback"}
+    assert isinstance(text, str) and codec and source in {"http", "bom", "meta", "utf-8", "mixed", "fallback"}
 
 
 # ---------------------------------------------------------------------------------------------------
