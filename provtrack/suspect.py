@@ -21,12 +21,16 @@ if TYPE_CHECKING:
     from provtrack.store import Store
     from provtrack.tracker import Source
 
-__all__ = ["MIN_WORDS", "SHRINK", "SuspectFetch", "record_suspect", "shrinkage", "suspect_fetches"]
+__all__ = ["MIN_WORDS", "SHRINK", "SIGNALS", "SIGNAL_SHRINK", "SuspectFetch", "record_suspect", "shrinkage", "suspect_fetches"]
 
 #: below this many words in the latest version, a shorter page is not judged
 MIN_WORDS = 80
 #: a page keeping less than this share of the latest version's words is suspect
 SHRINK = 0.5
+#: extractor signals (see provtrack.extract_signals) that make a smaller loss suspect too...
+SIGNALS = ("paywall", "consent", "error-page", "no-body", "truncated")
+#: ...when the page keeps less than this share of the words
+SIGNAL_SHRINK = 0.9
 FETCH_FILE = "fetch.json"
 SUSPECT_DIR = "suspect"
 
@@ -35,14 +39,21 @@ def word_count(blocks: Sequence[Block]) -> int:
     return sum(len(block.text.split()) for block in blocks)
 
 
-def shrinkage(previous: Sequence[Block], current: Sequence[Block], *, version: int) -> str | None:
-    """Why a page extracted as *current* looks like a failed extraction of *previous* (vN), or None."""
+def shrinkage(previous: Sequence[Block], current: Sequence[Block], *, version: int,
+              signals: Sequence[str] = ()) -> str | None:
+    """Why a page extracted as *current* looks like a failed extraction of *previous* (vN), or None.
+
+    Suspect: less than half the words of vN; or fewer words than vN with a page signal
+    (paywall, consent wall, error page, truncated or missing body) and under 90 % of them.
+    A page holding as much text as vN is never suspect, whatever its signals.
+    """
     before, after = word_count(previous), word_count(current)
-    if before < MIN_WORDS or after >= SHRINK * before:
+    flagged = [s for s in SIGNALS if s in signals]
+    if before < MIN_WORDS or (after >= SHRINK * before and not (flagged and after < SIGNAL_SHRINK * before)):
         return None
     lost = round(100 * (before - after) / before)
-    return (f"text {lost}% shorter than v{version} ({after} words against {before}): "
-            f"a paywall, consent or error page?")
+    why = f"the page shows signs of: {', '.join(flagged)}" if flagged else "a paywall, consent or error page?"
+    return f"text {lost}% shorter than v{version} ({after} words against {before}): {why}"
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,7 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
                 store.record_check({**check, "result": "unchanged", "version": prev_ref.version})
                 return SnapshotResult(article, False, prev_ref, {k: 0 for k in CHANGE_KINDS},
                                       document.metadata.title, record.location)
-            shrunk = shrinkage(prev_blocks, document.blocks, version=prev_ref.version)
+            shrunk = shrinkage(prev_blocks, document.blocks, version=prev_ref.version, signals=document.signals)
             if shrunk and not accept_shorter:
                 raw_name = f"raw.{_RAW_EXT.get(document.format, 'bin')}" if keep_raw else None
                 meta = build_meta(source, article=article, article_url=previous.get("article_url") or primary,

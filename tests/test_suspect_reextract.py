@@ -50,6 +50,31 @@ def test_shrinkage_thresholds(before, after, suspect):
         assert reason.startswith(f"text {round(100 * (before - after) / before)}% shorter than v3")
 
 
+@pytest.mark.parametrize("after, signals, suspect", [
+    (150, ("paywall",), True), (179, ("consent",), True), (180, ("paywall",), False), (150, ("jsonld-body",), False),
+    (150, (), False), (250, ("error-page",), False),
+])
+def test_page_signals_make_a_smaller_loss_suspect(after, signals, suspect):
+    prev = [Block("paragraph", " ".join(["word"] * 200))]
+    cur = [Block("paragraph", " ".join(["word"] * after))]
+    reason = shrinkage(prev, cur, version=2, signals=signals)
+    assert (reason is not None) == suspect
+    if reason:
+        assert reason.endswith(f"the page shows signs of: {signals[0]}")
+
+
+def test_a_paywalled_page_missing_a_few_paragraphs_is_suspect(ledger, tmp_path):
+    page = (tmp_path / "v3.html").read_bytes()
+    start = page.index(b"<p>Water reached")
+    cut = page[:start] + page[page.index(b"<h2>", start):]  # two paragraphs fewer
+    cut = cut.replace(b'"@type": "NewsArticle",', b'"@type": "NewsArticle", "isAccessibleForFree": false,')
+    result = snapshot(ledger, _page(tmp_path, cut, "metered.html"), url=URL, at="2026-02-06T08:00:00Z")
+    assert result.suspect is not None and "paywall" in result.suspect.reason
+    honest = snapshot(ledger, _page(tmp_path, cut.replace(b'"isAccessibleForFree": false,', b""), "cut.html"),
+                      url=URL, at="2026-02-06T09:00:00Z")
+    assert honest.created and honest.suspect is None  # the same cut without the paywall mark is an edit
+
+
 def test_paywall_page_is_kept_as_evidence_not_as_a_version(ledger, tmp_path):
     head = ledger.head()
     result = snapshot(ledger, _page(tmp_path, PAYWALL), url=URL, at="2026-02-06T08:00:00Z")
