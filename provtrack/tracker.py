@@ -88,8 +88,11 @@ def _canonical(record: FetchRecord, document: Document) -> str | None:
     if not canonical:
         return None
     base = record.final_url or record.requested_url or ""
-    absolute = urljoin(base, canonical.strip()) if base else canonical.strip()
-    return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+    try:
+        absolute = urljoin(base, canonical.strip()) if base else canonical.strip()
+        return absolute if urlsplit(absolute).scheme in ("http", "https") and urlsplit(absolute).hostname else None
+    except ValueError:  # the page's own markup: a malformed link is simply not a canonical link
+        return None
 
 
 def _site(url: str) -> str:
@@ -168,14 +171,15 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
             if latest is None:
                 raise StoreError(f"{article} has a meta.json but no commit history; run `git fsck` in the store")
             prev_ref = latest.ref
-            if parse_timestamp(record.fetched_at) < parse_timestamp(prev_ref.fetched_at):
-                raise UsageError(f"{article} v{prev_ref.version} was fetched at {prev_ref.fetched_at}; a copy "
-                                 f"fetched earlier ({record.fetched_at}) cannot be added after it")
             prev_blocks = store.read_blocks(prev_ref)
+            # the same text is a check whatever its time (two fetches racing each other to the lock)
             if dump_blocks(prev_blocks) == blocks_text:
                 store.record_check({**check, "result": "unchanged", "version": prev_ref.version})
                 return SnapshotResult(article, False, prev_ref, {k: 0 for k in CHANGE_KINDS},
                                       document.metadata.title, record.location)
+            if parse_timestamp(record.fetched_at) < parse_timestamp(prev_ref.fetched_at):
+                raise UsageError(f"{article} v{prev_ref.version} was fetched at {prev_ref.fetched_at}; a different "
+                                 f"copy fetched earlier ({record.fetched_at}) cannot be added after it")
             shrunk = shrinkage(prev_blocks, document.blocks, version=prev_ref.version, signals=document.signals)
             if shrunk and not accept_shorter:
                 raw_name = f"raw.{_RAW_EXT.get(document.format, 'bin')}" if keep_raw else None

@@ -197,3 +197,13 @@ def test_reextract_command(run, tmp_path, monkeypatch):
     assert [v["version"] for v in log["versions"]] == [1, 2, 3, 4]
     bad = run("reextract", "no-such-article")
     assert bad.exit_code != 0 and bad.stderr.startswith("provtrack: error:")
+
+
+def test_an_older_fetch_of_the_same_text_is_a_check_not_an_error(ledger, tmp_path):
+    """Two fetches racing for the lock: the one fetched first but committed second read the same page."""
+    same = snapshot(ledger, _page(tmp_path, (tmp_path / "v3.html").read_bytes(), "race.html"), url=URL,
+                    at="2026-02-05T16:19:00Z")
+    assert not same.created and same.ref.version == 3
+    with pytest.raises(Exception, match="a different copy fetched earlier"):
+        snapshot(ledger, _page(tmp_path, (tmp_path / "v2.html").read_bytes(), "old.html"), url=URL,
+                 at="2026-02-05T16:19:00Z")
