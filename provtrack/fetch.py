@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, Mapping
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from . import __version__
@@ -172,17 +172,20 @@ def normalize_url(url: str) -> str:
 
 def fetch_url(url: str, *, timeout: float = DEFAULT_CONNECT_TIMEOUT,
               total_timeout: float = DEFAULT_TOTAL_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES,
-              max_redirects: int = DEFAULT_MAX_REDIRECTS, fetched_at: str | None = None) -> FetchRecord:
+              max_redirects: int = DEFAULT_MAX_REDIRECTS, fetched_at: str | None = None,
+              conditional: Mapping[str, str] | None = None) -> FetchRecord:
     """GET an http(s) URL, following redirects by hand so that every hop is recorded.
 
     *timeout* bounds connecting and each socket read; *total_timeout* bounds the whole
     fetch, redirects included. *fetched_at* defaults to when the final response began.
+    *conditional* (`If-None-Match`, `If-Modified-Since`) makes the request conditional:
+    a 304 then returns a record with status 304 and no body.
     """
     wire = normalize_url(url)
     limits = _Limits(timeout, total_timeout, max_bytes)
     current, seen, hops = url, {wire}, []
     while True:
-        with _exchange(wire, current, limits) as (resp, watchdog):
+        with _exchange(wire, current, limits, conditional) as (resp, watchdog):
             if resp.status in _REDIRECTS:
                 target = _redirect_target(resp, current)
                 hops.append(Redirect(url=current, status=resp.status, location=target))
@@ -201,6 +204,10 @@ def fetch_url(url: str, *, timeout: float = DEFAULT_CONNECT_TIMEOUT,
             if resp.status in (204, 205, 206):  # success, but not a whole page to archive
                 raise FetchError(f"HTTP {resp.status} {_PHRASES.get(resp.status, '')} is not a complete page: "
                                  f"{_clean(current)}")
+            if resp.status == 304 and conditional:  # unchanged since the validators were issued
+                return FetchRecord(raw=b"", source_kind="url", location=url, fetched_at=fetched_at or started,
+                                   requested_url=url, final_url=current, redirects=tuple(hops), status=304,
+                                   headers=tuple((n, v) for n in _RECORDED_HEADERS for v in resp.msg.get_all(n, [])))
             if not 200 <= resp.status < 300:
                 # The standard phrase: the server's own reason is untrusted text.
                 reason = _PHRASES.get(resp.status) or _clean(resp.reason)[:60]
@@ -292,8 +299,8 @@ def _tls_context() -> ssl.SSLContext:
 
 
 @contextmanager
-def _exchange(wire: str, shown: str,
-              limits: _Limits) -> Iterator[tuple[http.client.HTTPResponse, _Watchdog]]:
+def _exchange(wire: str, shown: str, limits: _Limits,
+              conditional: Mapping[str, str] | None = None) -> Iterator[tuple[http.client.HTTPResponse, _Watchdog]]:
     """One GET on a fresh connection; low-level failures become one-line FetchErrors."""
     parts = urlsplit(wire)
     host, https = parts.hostname or "", parts.scheme == "https"
@@ -314,8 +321,10 @@ def _exchange(wire: str, shown: str,
             conn.sock = tls
             watchdog.watch(tls)
             tls.do_handshake()
+        extra = {k: v for k, v in (conditional or {}).items()
+                 if k in ("If-None-Match", "If-Modified-Since") and v.isprintable() and v.isascii()}
         conn.request("GET", target, headers={"User-Agent": user_agent(), "Accept": _ACCEPT,
-                                             "Accept-Encoding": "gzip, deflate"})
+                                             "Accept-Encoding": "gzip, deflate", **extra})
         resp = conn.getresponse()
         yield resp, watchdog
     except (http.client.HTTPException, OSError, zlib.error) as exc:

@@ -20,18 +20,22 @@ import fcntl
 import json
 import os
 import re
+import subprocess
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 import git
 
 from provtrack.blockfile import BLOCKS_FILE, META_FILE, load_blocks
+from provtrack.checklog import CheckLog
 from provtrack.gitwrite import MODE_BLOB, MODE_TREE, GitWriter
-from provtrack.errors import NotFoundError, StoreError, UsageError
+from provtrack.errors import NotFoundError, ProvtrackError, StoreError, UsageError
 from provtrack.model import Block, SnapshotRef
+from provtrack.timeutil import parse_timestamp
 from provtrack.urls import article_id, id_hash, is_url, normalize_url
 
 STORE_FORMAT = 1
@@ -51,6 +55,7 @@ TRAILER_KEYS = {
     "Provtrack-URL": "url",
     "Provtrack-Fetched-At": "fetched_at",
     "Provtrack-Raw-SHA256": "raw_sha256",
+    "Provtrack-Restates": "restates",
 }
 
 
@@ -62,6 +67,8 @@ class StoredVersion:
 
     ref: SnapshotRef
     raw_sha256: str
+    #: the commit this one restates (set only on commits `sync` adds to restore the latest version)
+    restates: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,13 @@ def _load_meta(data: bytes, where: str) -> dict[str, Any]:
     return meta
 
 
+def _moment(stamp: str) -> datetime:
+    try:
+        return parse_timestamp(stamp)
+    except ProvtrackError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+
+
 def article_dir(article: str) -> str:
     """The store path of an article's directory."""
     return f"articles/{id_hash(article)[:2]}/{article}"
@@ -105,13 +119,13 @@ def parse_trailers(message: str) -> dict[str, str]:
 class Store:
     """A snapshot store rooted at *path* (a git repository with a provtrack marker)."""
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = False, any_format: bool = False) -> None:
         self.path = Path(path)
         # a store that does not exist yet is created by its first write, so a failed
         # snapshot leaves nothing behind
         self._repo = self._open(create)
         if self._repo is not None:
-            self._check_format()
+            self._check_format(older_ok=any_format)  # any_format: only `provtrack upgrade` reads older stores
 
     # -- opening ------------------------------------------------------------------------
 
@@ -174,10 +188,12 @@ class Store:
                 handle.write("".join(f"/{name}\n" for name in existing if "\n" not in name))
         return repo
 
-    def _check_format(self) -> None:
+    def _check_format(self, *, older_ok: bool = False) -> None:
         head = self.head()
         if head is None and self.repo.git.for_each_ref("--count=1", "refs/heads"):
             head = self.head()  # another process may have just written the first commit
+        if head is None and not self.repo.git.for_each_ref("--count=1", "refs/heads"):
+            head = self._adopt_remote_main()
         if head is None:
             if self.repo.git.for_each_ref("--count=1", "refs/heads"):
                 raise StoreError(f"{self.path} is a git repository but not a provtrack store (no `{BRANCH}` branch)")
@@ -193,6 +209,24 @@ class Store:
             raise StoreError(f"{self.path}: {MARKER} has no store format number")
         if fmt > STORE_FORMAT:
             raise StoreError(f"store format {fmt} is newer than this provtrack supports ({STORE_FORMAT}); upgrade provtrack")
+        if fmt < STORE_FORMAT and not older_ok:
+            raise StoreError(f"store format {fmt} is older than this provtrack's ({STORE_FORMAT}); "
+                             f"run `provtrack upgrade --store {self.path}` (keep a copy of the store first)")
+
+    def _adopt_remote_main(self) -> str | None:
+        """A clone of a remote whose HEAD names another branch checks nothing out: take its `main`,
+        as `git clone` would have."""
+        try:
+            remote = self.repo.git.rev_parse("--verify", "--quiet", "refs/remotes/origin/main").strip()
+            if not remote:
+                return None
+            self.repo.git.update_ref(REF, remote, "0" * 40)
+            self.repo.git.symbolic_ref("HEAD", REF)
+            if not self.repo.bare:
+                self.repo.git.read_tree("--reset", "-u", REF)
+        except git.GitCommandError:
+            pass
+        return self.head()
 
     @property
     def git_dir(self) -> Path:
@@ -242,23 +276,49 @@ class Store:
         head = self.head()
         if head is None:
             return
-        try:
-            root = self.repo.commit(head).tree / "articles"
-        except KeyError:
-            return
+        # one `git ls-tree` names every meta.json, one `git cat-file --batch` reads them all:
+        # walking tree objects, or asking for blobs one by one, costs a round trip per article
+        listing = self.repo.git.ls_tree("-r", "-z", head, "--", "articles")
+        wanted: list[tuple[str, str]] = []
+        for record in listing.split("\0"):
+            info, _, path = record.partition("\t")
+            parts = path.split("/")
+            fields = info.split()
+            if len(parts) == 4 and parts[3] == META_FILE and len(fields) == 3 and fields[1] == "blob":
+                wanted.append((parts[2], fields[2]))
         entries = []
-        for shard in root.trees:
-            for art in shard.trees:
-                try:
-                    meta = json.loads((art / META_FILE).data_stream.read())
-                except (KeyError, ValueError):
-                    continue
-                entries.append(ArticleEntry(art.name, meta))
+        for (article, _), data in zip(wanted, self._read_blobs([sha for _, sha in wanted])):
+            try:
+                meta = json.loads(data)
+            except ValueError:
+                continue
+            if isinstance(meta, dict):
+                entries.append(ArticleEntry(article, meta))
         yield from sorted(entries, key=lambda e: e.id)
 
-    def latest_meta(self, article: str) -> dict[str, Any] | None:
-        """The newest meta.json of *article*, or None when it is not in the store."""
-        head = self.head()
+    def _read_blobs(self, shas: list[str]) -> Iterator[bytes]:
+        """The contents of many blobs, in order, from one `git cat-file --batch` run."""
+        if not shas:
+            return
+        proc = subprocess.run(["git", "--git-dir", str(self.git_dir), "cat-file", "--batch"],
+                              input="\n".join(shas).encode() + b"\n", capture_output=True, check=False)
+        if proc.returncode != 0:
+            raise StoreError(f"git cat-file failed in {self.path}: {proc.stderr.decode(errors='replace').strip()}")
+        out, pos = proc.stdout, 0
+        for _ in shas:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split()
+            if len(header) != 3:  # "<sha> missing"
+                pos = end + 1
+                yield b""
+                continue
+            size = int(header[2])
+            yield out[end + 1:end + 1 + size]
+            pos = end + 1 + size + 1
+
+    def latest_meta(self, article: str, *, at: str | None = None) -> dict[str, Any] | None:
+        """The newest meta.json of *article* (as of commit *at*, default `main`), or None when it is not there."""
+        head = at or self.head()
         if head is None:
             return None
         try:
@@ -267,21 +327,21 @@ class Store:
             return None
         return _load_meta(data, article)
 
-    def latest(self, article: str) -> StoredVersion | None:
-        """The newest version of *article*.
+    def latest(self, article: str, *, at: str | None = None) -> StoredVersion | None:
+        """The newest version of *article* (on `main`, or as of commit *at*).
 
         A local cache names the commit that wrote each article's current meta.json; it is
         trusted only when that commit's meta.json is the very blob `main` holds now. Without
         it, git walks back to the last commit that touched the article.
         """
-        head = self.head()
+        head = at or self.head()
         if head is None:
             return None
         path = f"{article_dir(article)}/{META_FILE}"
-        cached = self._cached_latest(article, head, path)
+        cached = self._cached_latest(article, head, path) if at is None else None
         if cached is not None:
             return cached
-        out = self.repo.git.log("-1", "--format=%H%x1f%B", REF, "--", f"{article_dir(article)}/{META_FILE}")
+        out = self.repo.git.log("-1", "--format=%H%x1f%B", head, "--", f"{article_dir(article)}/{META_FILE}")
         commit, sep, message = out.strip().partition("\x1f")
         if not sep:
             return None
@@ -289,7 +349,8 @@ class Store:
         if version.ref.article != article:
             raise StoreError(f"the last commit that touched {article} ({commit[:10]}) was not written by provtrack "
                              f"(no Provtrack trailers); undo it with git before adding versions")
-        self._remember_latest(article, commit)
+        if at is None:
+            self.remember_latest(article, commit)
         return version
 
     def _latest_cache(self, article: str) -> Path:
@@ -307,7 +368,8 @@ class Store:
         version = self._version_from(candidate.hexsha, message)
         return version if version.ref.article == article else None
 
-    def _remember_latest(self, article: str, commit: str) -> None:
+    def remember_latest(self, article: str, commit: str) -> None:
+        """Note *commit* as the one that wrote *article*'s current version (a local cache)."""
         target = self._latest_cache(article)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -349,9 +411,19 @@ class Store:
     # -- versions -----------------------------------------------------------------------
 
     def versions(self, article: str) -> list[StoredVersion]:
-        """Every version of *article*, oldest first (from the commit trailers)."""
-        found = [v for v in self._log(f"{article_dir(article)}/{META_FILE}") if v.ref.article == article]
-        return sorted(found, key=lambda v: v.ref.version)
+        """Every version of *article*, oldest first (from the commit trailers).
+
+        Versions are ordered by fetch time and numbered 1, 2, ... in that order. That is the
+        trailers' own numbering, except after `sync` merged versions that two trackers took
+        concurrently (see snapshots/README.md); commits that only restate the latest version
+        after such a merge (`Provtrack-Restates`) are not versions themselves.
+        """
+        found = [v for v in self._log(f"{article_dir(article)}/{META_FILE}")
+                 if v.ref.article == article and not v.restates]
+        found.sort(key=lambda v: (_moment(v.ref.fetched_at), v.ref.version))
+        if all(v.ref.version == n for n, v in enumerate(found, start=1)):
+            return found
+        return [replace(v, ref=replace(v.ref, version=n)) for n, v in enumerate(found, start=1)]
 
     def recent_versions(self) -> Iterator[StoredVersion]:
         """Versions across the whole store, newest commit first (commit order, not fetch time)."""
@@ -380,7 +452,7 @@ class Store:
             number = 0
         ref = SnapshotRef(article=t.get("article", ""), version=max(number, 1), commit=commit,
                           fetched_at=t.get("fetched_at", ""), url=t.get("url", ""))
-        return StoredVersion(ref=ref, raw_sha256=t.get("raw_sha256", ""))
+        return StoredVersion(ref=ref, raw_sha256=t.get("raw_sha256", ""), restates=t.get("restates", ""))
 
     def resolve(self, article: str, rev: str | None = None) -> StoredVersion:
         """A version of *article* from a revision: `v3`/`3`, `latest`, `previous`, `latest~2`,
@@ -406,7 +478,6 @@ class Store:
                 raise NotFoundError(f"{article} has only {len(versions)} version(s); {rev} does not exist")
             return versions[-1 - back]
         if m := _REV_TIME.match(rev):
-            from provtrack.timeutil import parse_timestamp
             moment = parse_timestamp(m.group(1))
             current = [v for v in versions if parse_timestamp(v.ref.fetched_at) <= moment]
             if not current:
@@ -477,7 +548,7 @@ class Store:
         old_names = set(self._git.entries(parent, adir))
         commit = self._git.commit(self._git.tree(root).hex(), parent, message, date)
         self._git.update_ref(commit, parent)
-        self._remember_latest(article, commit)
+        self.remember_latest(article, commit)
         self._git.sync_worktree({n: (files[n], art_entries[n][0]) for n in files}, prefix=adir + "/",
                             removed=old_names - set(files))
         return commit
@@ -505,27 +576,17 @@ class Store:
 
     # -- cheap check records ------------------------------------------------------------
 
+    @property
+    def check_log(self) -> CheckLog:
+        """The local fetch log beside the repository (see provtrack/checklog.py)."""
+        return CheckLog(self.git_dir / "provtrack")
+
     def record_check(self, record: Mapping[str, Any]) -> None:
         """Append one fetch check (changed or not) to the local check log beside the repository."""
-        path = self.git_dir / "provtrack" / "checks.jsonl"
-        path.parent.mkdir(exist_ok=True)
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(dict(record), sort_keys=True) + "\n")
+        self.check_log.append([record])
 
     def checks(self, article: str) -> list[dict[str, Any]]:
         """The recorded checks of *article*, oldest first."""
         if self._repo is None:
             return []
-        path = self.git_dir / "provtrack" / "checks.jsonl"
-        if not path.exists():
-            return []
-        found = []
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue
-                if record.get("article") == article:
-                    found.append(record)
-        return found
+        return self.check_log.read(article)

@@ -6,6 +6,8 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from provtrack.errors import UsageError
+
 #: Query parameters that identify a campaign or a click, never the article.
 TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
@@ -23,6 +25,10 @@ _PCT = re.compile(r"%[0-9a-fA-F]{2}")
 MAX_SLUG = 40
 _NOISE = frozenset({"html", "htm", "php", "asp", "aspx", "amp", "index"})
 HASH_LEN = 8
+#: names Windows reserves for devices, also with any extension (`con.example` is CON)
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "conin$", "conout$",
+                            *(f"{d}{n}" for d in ("com", "lpt") for n in "123456789¹²³")})
+_ARTICLE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]|\.(?!\.))*-[0-9a-f]{8}$")
 
 
 def is_url(source: str) -> bool:
@@ -60,7 +66,10 @@ def normalize_url(url: str) -> str:
     Lower-case scheme and host, IDNA host, no default port, no fragment, tracking
     parameters (utm_*, fbclid, ...) dropped, remaining query kept in order, empty path "/".
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # unbalanced [IPv6] brackets
+        raise UsageError(f"malformed URL: {url.strip()[:200]!r}") from None
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
     try:
@@ -87,16 +96,22 @@ def article_id(url: str) -> str:
     `host--slug-hash`: the host without `www.`, the words of the last path segment that has
     letters (at most 40 characters), and
     8 hex digits of the URL's sha256 so that distinct URLs never share an id.
-    Only [a-z0-9.-], never starting with a dot, never containing `..`.
+    Only [a-z0-9.-], never starting with a dot, never containing `..`, never a name Windows
+    reserves (see `is_article_id`), at most 92 characters.
     """
-    norm = normalize_url(url) if is_url(url) else url
-    digest = hashlib.sha256(norm.encode("utf-8")).hexdigest()[:HASH_LEN]
-    parts = urlsplit(norm)
+    try:
+        norm = normalize_url(url) if is_url(url) else url
+        parts = urlsplit(norm)
+    except (UsageError, ValueError):  # malformed: an opaque name, still unique by its hash
+        norm, parts = url, urlsplit("")
+    digest = hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_LEN]
     host = _HOST_JUNK.sub("-", (parts.hostname or "local").lower())
     host = re.sub(r"\.{2,}", ".", host).strip(".-")
     if host.startswith("www."):
         host = host[4:]
     host = host[:40].strip(".-") or "local"
+    if host.split(".")[0] in RESERVED_NAMES and "." in host:
+        host = host.replace(".", "-.", 1)  # `con-.example`: a name any file system accepts
     slug = ""
     # the last path segment with letters in it usually carries the headline words
     for segment in reversed(unquote(parts.path).lower().split("/")):
@@ -112,3 +127,8 @@ def article_id(url: str) -> str:
 def id_hash(article: str) -> str:
     """The hash suffix of an article id (used to shard the store)."""
     return article.rsplit("-", 1)[-1]
+
+
+def is_article_id(text: str) -> bool:
+    """True for a string `article_id` could have made: safe as one directory name on any file system."""
+    return len(text) <= 100 and bool(_ARTICLE_ID.match(text)) and text.split(".")[0] not in RESERVED_NAMES

@@ -625,3 +625,110 @@ def _partial(h: _Handler) -> None:
 def test_partial_content_is_not_a_page(fetch_server: str) -> None:
     with pytest.raises(FetchError, match="HTTP 206 Partial Content is not a complete page"):
         fetch(f"{fetch_server}/partial")
+
+
+# --- issue 8: IDNA on the wire, TLS without fallback, silent TLS peers -----------------------
+
+@pytest.fixture
+def resolve_to_localhost(monkeypatch, fetch_httpd: _Server) -> list[str]:
+    """Every host name connects to the local server; returns the names the fetcher resolved."""
+    original, asked = socket.create_connection, []
+
+    def connect(address, *args, **kwargs):
+        asked.append(address[0])
+        return original(("127.0.0.1", fetch_httpd.server_port), *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", connect)
+    return asked
+
+
+def test_internationalised_host_goes_on_the_wire_as_idna(fetch_httpd: _Server, resolve_to_localhost) -> None:
+    port = fetch_httpd.server_port
+    rec = fetch(f"http://Bücher.Example:{port}/page")
+    assert resolve_to_localhost == ["xn--bcher-kva.example"]
+    assert fetch_httpd.requests[-1][1]["Host"] == f"xn--bcher-kva.example:{port}"
+    assert rec.requested_url == f"http://Bücher.Example:{port}/page" and rec.raw == HTML
+
+
+@pytest.mark.parametrize("host", ["a" * 64 + ".example", "exa\x00mple.com", "ex ample.com", "-.example..x"])
+def test_unencodable_host_names_are_refused_before_any_connection(host: str, resolve_to_localhost) -> None:
+    with pytest.raises(UsageError, match="bad host name|malformed URL"):
+        fetch(f"http://{host}/page")
+    assert resolve_to_localhost == []
+
+
+def test_tls_context_always_verifies() -> None:
+    from provtrack.fetch import _tls_context
+
+    context = _tls_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname is True
+
+
+def test_certificate_failure_never_falls_back(fetch_tls_server: str, monkeypatch) -> None:
+    """No retry without verification and no retry over plain http after a refused certificate."""
+    original, connections = socket.create_connection, []
+
+    def connect(address, *args, **kwargs):
+        connections.append(address)
+        return original(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", connect)
+    monkeypatch.setenv("PYTHONHTTPSVERIFY", "0")  # urllib's escape hatch must not reach provtrack
+    with pytest.raises(FetchError, match="TLS certificate verification failed"):
+        fetch(f"{fetch_tls_server}/page", timeout=2)
+    assert len(connections) == 1  # one connection attempt, then the error
+
+
+def test_trusted_certificate_for_another_name_is_refused(tmp_path, monkeypatch) -> None:
+    """With the certificate trusted, 127.0.0.1 (its name) fetches and localhost (not its name) is refused."""
+    if not shutil.which("openssl"):
+        pytest.skip("openssl command not available")
+    import provtrack.fetch as fetch_module
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
+                    "-out", str(cert)], check=True, capture_output=True)
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.stop, server.requests = threading.Event(), []
+    server.socket = server_context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    default = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **k: default(cafile=str(cert)))
+    fetch_module._tls_context.cache_clear()
+    try:
+        port = server.server_port
+        assert fetch(f"https://127.0.0.1:{port}/page", timeout=5).raw == HTML
+        original = socket.create_connection
+        monkeypatch.setattr(socket, "create_connection",
+                            lambda address, *a, **k: original(("127.0.0.1", port), *a, **k))
+        with pytest.raises(FetchError, match="TLS certificate verification failed"):
+            fetch(f"https://localhost:{port}/page", timeout=5)
+    finally:
+        fetch_module._tls_context.cache_clear()
+        server.stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_silent_peer_hits_the_total_deadline(scheme: str) -> None:
+    """A peer that accepts and never speaks (TLS handshake or HTTP response): the deadline ends it,
+    even with a per-read timeout far longer."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        with pytest.raises(FetchError, match=r"timed out after 0\.5 s"):
+            fetch(f"{scheme}://127.0.0.1:{listener.getsockname()[1]}/page", timeout=60, total_timeout=0.5)
+
+
+@route("/loop-case")
+def _loop_case(h: _Handler) -> None:
+    h.reply(302, headers=(("Location", f"HTTP://127.0.0.1:{h.server.server_port}/loop-case#x"),))
+
+
+def test_redirect_loop_through_other_spellings_of_the_same_url(fetch_server: str) -> None:
+    with pytest.raises(FetchError, match="redirect loop"):
+        fetch(f"{fetch_server}/loop-case")

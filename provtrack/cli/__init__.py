@@ -7,6 +7,6 @@ it. A new command is one function in one of these modules (or a new module liste
 from __future__ import annotations
 
 from provtrack.cli.base import cli, dumps, main
-from provtrack.cli import articles, browse, diffing, lineage, trace, views  # each registers its commands on `cli`
+from provtrack.cli import articles, browse, diffing, lineage, trace, tracking, verify, views  # each registers its commands on `cli`
 
-__all__ = ["articles", "browse", "cli", "diffing", "dumps", "lineage", "main", "trace", "views"]
+__all__ = ["articles", "browse", "cli", "diffing", "dumps", "lineage", "main", "trace", "tracking", "verify", "views"]

@@ -58,7 +58,8 @@ def log(ctx: click.Context, article: str | None, store_path: str, since: str | N
     from provtrack.render.markdown import log_markdown
     from provtrack.render.layout import fmt_time
     from provtrack.suspect import suspect_fetches
-    from provtrack.tracker import last_check, recent, version_infos
+    from provtrack.checklog import check_note
+    from provtrack.tracker import recent, version_infos
 
     export_check(ctx, fmt)
     if article is None and fmt == "markdown":
@@ -80,9 +81,7 @@ def log(ctx: click.Context, article: str | None, store_path: str, since: str | N
     if fmt == "json":
         click.echo(dumps({**log_json(article_id, url, infos), "suspect_fetches": [s.to_json() for s in suspects]}))
         return
-    check = last_check(store, article_id)
-    note = (f"unchanged since v{check.get('version')} as of {check.get('fetched_at')}"
-            if check and check.get("result") == "unchanged" else None)
+    note = check_note(store.checks(article_id)) or None  # unchanged through when, failures since
     notes = [f"suspect fetch {fmt_time(s.fetched_at)} after v{s.compared_with}, kept as evidence, not a version "
              f"(commit {s.commit[:10]}): {s.reason}" for s in suspects]
     if fmt == "markdown":
