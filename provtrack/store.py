@@ -287,7 +287,7 @@ class Store:
             if len(parts) == 4 and parts[3] == META_FILE and len(fields) == 3 and fields[1] == "blob":
                 wanted.append((parts[2], fields[2]))
         entries = []
-        for (article, _), data in zip(wanted, self._read_blobs([sha for _, sha in wanted])):
+        for (article, _), data in zip(wanted, self.read_blobs([sha for _, sha in wanted])):
             try:
                 meta = json.loads(data)
             except ValueError:
@@ -296,7 +296,7 @@ class Store:
                 entries.append(ArticleEntry(article, meta))
         yield from sorted(entries, key=lambda e: e.id)
 
-    def _read_blobs(self, shas: list[str]) -> Iterator[bytes]:
+    def read_blobs(self, shas: list[str]) -> Iterator[bytes]:
         """The contents of many blobs, in order, from one `git cat-file --batch` run."""
         if not shas:
             return

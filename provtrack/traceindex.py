@@ -113,7 +113,7 @@ class TraceIndex:
         if self.store.head() is None:
             return 0
         try:
-            return int(self.store.repo.git.rev_list("--count", REF))
+            return int(self.store.repo.git.rev_list("--count", f"--max-count={_BUILD_ON_SNAPSHOT + 1}", REF))
         except (git.GitCommandError, ValueError):
             return 0
 

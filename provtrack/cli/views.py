@@ -22,11 +22,12 @@ def list_(ctx: click.Context, store_path: str, fmt: str) -> None:
       provtrack list --format json
     """
     from provtrack.render.logview import ArticleListView, ArticleRow
+    from provtrack.summaries import article_summaries
 
     store = open_store(store_path)
-    rows = [ArticleRow(id=e.id, url=e.url, title=e.meta.get("title"), versions=int(e.meta.get("version", 0)),
+    rows = [ArticleRow(id=e.id, url=e.url, title=e.meta.get("title"), versions=int(e.meta.get("version") or 0),
                        first_fetched=e.meta.get("first_fetched_at") or "", last_fetched=e.meta.get("fetched_at") or "")
-            for e in store.articles()]
+            for e in article_summaries(store)]
     if fmt == "json":
         click.echo(dumps({"schema": "provtrack.list/1", "articles": [r.__dict__ for r in rows]}))
     else:

@@ -185,6 +185,10 @@ class StoreLogView:
         yield from stripped_lines(console, options, items)
 
 
+#: longer lists than this print one line per article (tens of thousands of rows stay fast)
+LONG_LIST = 200
+
+
 class ArticleListView:
     """Every tracked article with its version count and fetch range."""
 
@@ -193,6 +197,9 @@ class ArticleListView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         items: list[RenderableType] = []
+        if len(self.rows) > LONG_LIST:
+            yield self._lines()
+            return
         if not self.rows:
             items.append(Text("No articles tracked yet.", style="provtrack.fold"))
         elif options.max_width >= max(TABLE_MIN_WIDTH, max(len(row.id) for row in self.rows) + 70):
@@ -216,6 +223,19 @@ class ArticleListView:
                 items.extend([Text()] if number else [])
                 items.extend([label, Gutter("  ", Group(*span, self._title_url(row)))])
         yield from stripped_lines(console, options, items)
+
+    def _lines(self) -> Text:
+        """One line per article, cut at the width: `id  12 versions  last 2026-02-05 16:20  title`."""
+        lines = []
+        for row in self.rows:
+            line = safe_text(row.id, "provtrack.header")
+            line.append(f"  {row.versions} version{'' if row.versions == 1 else 's'}  "
+                        f"last {fmt_time(row.last_fetched, zone=False)}  ", style="provtrack.meta")
+            line.append_text(safe_text(row.title or row.url, "provtrack.title" if row.title else "provtrack.url"))
+            lines.append(line)
+        text = Text("\n").join(lines)
+        text.no_wrap, text.overflow = True, "ellipsis"
+        return text
 
     @staticmethod
     def _title_url(row: ArticleRow) -> Group:
