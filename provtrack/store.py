@@ -190,14 +190,18 @@ class Store:
 
     def _check_format(self, *, older_ok: bool = False) -> None:
         head = self.head()
-        if head is None and self.repo.git.for_each_ref("--count=1", "refs/heads"):
-            head = self.head()  # another process may have just written the first commit
-        if head is None and not self.repo.git.for_each_ref("--count=1", "refs/heads"):
+        if head is None and not self._has_branches():
             head = self._adopt_remote_main()
+        deadline = time.monotonic() + 2
+        while head is None and self._has_branches():
+            # another process may be creating this store: its first commit appears in a moment
+            head = self.repo.git.for_each_ref("--format=%(objectname)", REF).strip() or None
+            if head is None:
+                if time.monotonic() > deadline:
+                    raise StoreError(f"{self.path} is a git repository but not a provtrack store (no `{BRANCH}` branch)")
+                time.sleep(0.02)
         if head is None:
-            if self.repo.git.for_each_ref("--count=1", "refs/heads"):
-                raise StoreError(f"{self.path} is a git repository but not a provtrack store (no `{BRANCH}` branch)")
-            return
+            return  # an empty repository: the first write makes it a store
         try:
             marker = json.loads(self._read_blob(head, MARKER))
         except NotFoundError:
@@ -212,6 +216,9 @@ class Store:
         if fmt < STORE_FORMAT and not older_ok:
             raise StoreError(f"store format {fmt} is older than this provtrack's ({STORE_FORMAT}); "
                              f"run `provtrack upgrade --store {self.path}` (keep a copy of the store first)")
+
+    def _has_branches(self) -> bool:
+        return bool(self.repo.git.for_each_ref("--count=1", "refs/heads"))
 
     def _adopt_remote_main(self) -> str | None:
         """A clone of a remote whose HEAD names another branch checks nothing out: take its `main`,

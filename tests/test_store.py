@@ -174,3 +174,22 @@ def test_concurrent_writers_record_every_version_once(tmp_path):
         assert [v.ref.version for v in store.versions(a)] == [1, 2, 3, 4, 5]
     assert len(_git(path, "rev-list", "main").split()) == 1 + 4 * 5
     _git(path, "fsck", "--strict")
+
+
+def test_many_processes_creating_one_store_all_succeed(tmp_path):
+    """Eight first snapshots into a store that does not exist yet: one creates it, all eight are stored."""
+    import subprocess
+    import sys
+
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><article><h1>Race</h1><p>Some text about the harbour race.</p></article></body></html>")
+    code = ("import sys; from provtrack.store import Store; from provtrack.tracker import snapshot; "
+            "snapshot(Store(sys.argv[1], create=True), sys.argv[2], url='https://race.example/a' + sys.argv[3], "
+            "at='2026-01-01T00:00:0%s+00:00' % sys.argv[3])")
+    for trial in range(3):
+        store = tmp_path / f"store{trial}"
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(store), str(page), str(i)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for i in range(8)]
+        outputs = [p.communicate()[0] for p in procs]
+        assert all(p.returncode == 0 for p in procs), outputs
+        assert len(list(Store(store).articles())) == 8
