@@ -66,3 +66,17 @@ def test_long_lists_print_one_line_per_article():
     wide = io.StringIO()
     Console(file=wide, width=200, color_system=None, theme=THEME).print(ArticleListView(rows))
     assert "[bold]harbour[/] wall \\x1b[31m" in wide.getvalue() and "\x1b" not in wide.getvalue()
+
+
+def test_long_list_to_a_pipe_is_plain_lines(run, tmp_path, monkeypatch):
+    import provtrack.render.logview as logview
+
+    run("demo", "--store", str(tmp_path / "store"))
+    monkeypatch.setattr(logview, "LONG_LIST", 1)
+    out = run("list").stdout.splitlines()
+    assert out == [
+        "tricountydigest.example--dam-failure-floods-kestrel-valley-55f73367  1 version  last 2026-02-05 18:30  "
+        "Dam failure floods Kestrel Valley, 60,000 evacuated",
+        "valleyledger.example--kestrel-valley-flood-evacuation-2974c5e1  3 versions  last 2026-02-05 16:20  "
+        "Flood waters force 60,000 from homes in Kestrel Valley",
+    ]

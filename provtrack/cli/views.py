@@ -21,7 +21,8 @@ def list_(ctx: click.Context, store_path: str, fmt: str) -> None:
     Example:
       provtrack list --format json
     """
-    from provtrack.render.logview import ArticleListView, ArticleRow
+    from provtrack.render.logview import LONG_LIST, ArticleListView, ArticleRow
+    from provtrack.render.plain import article_lines
     from provtrack.summaries import article_summaries
 
     store = open_store(store_path)
@@ -31,7 +32,11 @@ def list_(ctx: click.Context, store_path: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(dumps({"schema": "provtrack.list/1", "articles": [r.__dict__ for r in rows]}))
     else:
-        console(ctx).print(ArticleListView(rows))
+        out = console(ctx)
+        if len(rows) > LONG_LIST and not out.is_terminal:  # a pipe: the same lines, without rich's layout cost
+            click.echo("\n".join(article_lines(rows)))
+        else:
+            out.print(ArticleListView(rows))
 
 
 @cli.command()
