@@ -103,7 +103,14 @@ def suspect_fetches(store: Store, article: str) -> list[SuspectFetch]:
 
 
 def _read(store: Store, article: str) -> Iterator[SuspectFetch]:
-    if store.head() is None:
+    head = store.head()
+    if head is None:
+        return
+    from git import GitCommandError  # only the store's callers reach here
+
+    try:  # one cheap lookup spares a walk of the whole history for the many articles without any
+        store.repo.git.rev_parse("--verify", "--quiet", f"{head}:{_folder(article)}")
+    except GitCommandError:
         return
     log = store.repo.git.log("--format=%H%x1f%B%x1e", "main", "--", _folder(article))
     for record in log.split("\x1e"):
