@@ -10,8 +10,18 @@ Prints one table. For each generated pair of plain-text files it runs
   package, installed into this benchmark's own virtual environment (default
   /tmp/provtrack-bench-venv; it is a peer to compare with, not a provtrack dependency),
 
-and reports wall time, peak memory (max RSS of the child, from /usr/bin/time) and the ratio to
-git. Inputs (all fictional text, generated here):
+and reports wall time, CPU time (user + system of the child and its children, which a busy
+machine disturbs far less than wall time), peak memory (max RSS of the child, from /usr/bin/time)
+and the ratios to git.
+
+Every Python child (provtrack and diff-match-patch alike) runs with the benchmark venv's
+interpreter, which also holds provtrack's runtime dependencies (click, rich, gitpython; provtrack
+itself comes from this checkout through PYTHONPATH), and the way an installed program runs: with
+a bytecode cache (PYTHONDONTWRITEBYTECODE removed from the environment, PYTHONPYCACHEPREFIX in the
+benchmark's temporary directory) filled by one untimed warm-up run of every command. One more row,
+`provtrack compare (no .pyc)`, runs the article pair the way a checkout with
+PYTHONDONTWRITEBYTECODE=1 does: every module compiled from source in every process. Inputs (all
+fictional text, generated here):
 
 * `article`: ~5,000 paragraphs / ~1.3 MB with ~2% of paragraphs edited (figures, words, added
   sentences), added, removed, moved, split or merged;
@@ -33,6 +43,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -159,30 +170,43 @@ print(json.dumps({"seconds": time.perf_counter() - start, "changes": sum(1 for o
 """
 
 
-def timed(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> tuple[float | None, float | None, str]:
-    """(wall seconds, peak RSS in MB, stdout) of *cmd* under /usr/bin/time; (None, None, reason) on timeout."""
+Timing = tuple[float | None, float | None, float | None, str]
+
+
+def timed(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> Timing:
+    """(wall seconds, CPU seconds, peak RSS in MB, stdout) of *cmd* under /usr/bin/time; (None, None, None,
+    reason) on timeout. CPU time (user + system) is what a busy machine disturbs least."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         start = time.perf_counter()
         try:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *cmd], capture_output=True,
                                   text=True, timeout=timeout, env=env, check=False)
         except subprocess.TimeoutExpired:
-            return None, None, f"> {timeout:.0f} s"
+            return None, None, None, f"> {timeout:.0f} s"
         wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
         if proc.returncode not in (0, 1):  # git diff and --exit-code style tools return 1 for "different"
             raise RuntimeError(f"{cmd[:3]} failed ({proc.returncode}): {proc.stderr[-500:]}")
         rss = report.read().strip().splitlines()[-1]
-    return wall, int(rss) / 1024, proc.stdout
+    return wall, cpu, int(rss) / 1024, proc.stdout
 
 
-def dmp_python(venv: Path) -> Path:
-    """The benchmark venv's python, with diff-match-patch installed (created on first use)."""
+#: what the venv needs: the peer, and provtrack's own runtime dependencies (import name, package)
+VENV_PACKAGES = (("diff_match_patch", "diff-match-patch"), ("click", "click"), ("rich", "rich"),
+                 ("git", "gitpython"))
+
+
+def bench_python(venv: Path) -> Path:
+    """The benchmark venv's python, with diff-match-patch and provtrack's dependencies (made on first use)."""
     python = venv / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    check = subprocess.run([str(python), "-c", "import diff_match_patch"], capture_output=True, check=False)
-    if check.returncode:
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "diff-match-patch"], check=True)
+    for module, package in VENV_PACKAGES:
+        check = subprocess.run([str(python), "-c", f"import {module}"], capture_output=True, check=False)
+        if check.returncode:
+            subprocess.run([str(python), "-m", "pip", "install", "-q", package], check=True)
     return python
 
 
@@ -193,12 +217,16 @@ def main() -> None:
     parser.add_argument("--venv", type=Path, default=Path("/tmp/provtrack-bench-venv"))
     parser.add_argument("--timeout", type=float, default=300.0, help="per command, seconds")
     args = parser.parse_args()
-    python = dmp_python(args.venv)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    python = bench_python(args.venv)
     names = args.only.split(",")
     data = inputs(random.Random(20260205))
     workdir = Path(tempfile.mkdtemp(prefix="provtrack-bench-diff-"))
-    rows: list[tuple[str, str, float | None, float | None, float | None, str]] = []
+    # as installed programs run: bytecode cached (in the work directory, filled by the warm-up run)
+    cold = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    cold.pop("PYTHONPYCACHEPREFIX", None)
+    warm = {k: v for k, v in cold.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    warm["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+    rows: list[tuple[str, str, float | None, float | None, float | None, float | None, str]] = []
     try:
         for name in names:
             old, new = data[name]
@@ -207,53 +235,67 @@ def main() -> None:
             b.write_text("\n\n".join(new) + "\n", encoding="utf-8")
             print(f"{name}: {len(old):,} / {len(new):,} paragraphs, {a.stat().st_size / 1e6:.2f} MB",
                   file=sys.stderr, flush=True)
+            compare = [str(python), "-m", "provtrack", "compare", str(a), str(b), "--format", "json",
+                       "--max-bytes", str(1 << 30)]
             tools = {
-                "provtrack compare --format json": [sys.executable, "-m", "provtrack", "compare", str(a), str(b),
-                                                     "--format", "json", "--max-bytes", str(1 << 30)],
-                "provtrack compute_diff (in-process)": [sys.executable, "-c", IN_PROCESS.format(root=str(ROOT)),
-                                                        str(a), str(b)],
-                "git diff --no-index --word-diff": ["git", "diff", "--no-index", "--word-diff", str(a), str(b)],
-                "diff-match-patch (python)": [str(python), "-c", DMP, str(a), str(b)],
+                "provtrack compare --format json": (compare, warm),
+                "provtrack compute_diff (in-process)": ([str(python), "-c", IN_PROCESS.format(root=str(ROOT)),
+                                                         str(a), str(b)], warm),
+                "git diff --no-index --word-diff": (["git", "diff", "--no-index", "--word-diff", str(a), str(b)], warm),
+                "diff-match-patch (python)": ([str(python), "-c", DMP, str(a), str(b)], warm),
             }
-            for tool, cmd in tools.items():
-                runs: list[tuple[float, float | None, float | None, str]] = []  # wall, diff, rss, note
+            if name == "article":
+                tools["provtrack compare (no .pyc)"] = (compare, cold)
+            for tool, (cmd, env) in tools.items():
+                runs: list[tuple[float, float | None, float | None, float | None, str]] = []  # wall, cpu, diff, rss
                 failure = ""
+                if env is warm:
+                    timed(cmd, args.timeout, env)  # untimed warm-up: fills the bytecode cache and the page cache
                 for _ in range(args.repeat):
-                    wall, rss, out = timed(cmd, args.timeout, env)
+                    wall, cpu, rss, out = timed(cmd, args.timeout, env)
                     if wall is None:
                         failure = out
                         break
                     report = json.loads(out) if tool.endswith("(in-process)") or tool.startswith("diff-match") else {}
                     note = f"coarse: {report['coarse']}" if report.get("coarse") else ""
-                    runs.append((wall, report.get("seconds"), rss, note))
+                    runs.append((wall, cpu, report.get("seconds"), rss, note))
                 if failure or not runs:
-                    best: tuple[float | None, float | None, float | None, str] = (None, None, None, failure)
+                    best: tuple[float | None, float | None, float | None, float | None, str] = (
+                        None, None, None, None, failure)
                 else:
                     fastest = min(runs, key=lambda r: r[0])
-                    diffs = [r[1] for r in runs if r[1] is not None]
-                    best = (fastest[0], min(diffs) if diffs else None, fastest[2], fastest[3])
+                    cpus = [r[1] for r in runs if r[1] is not None]
+                    diffs = [r[2] for r in runs if r[2] is not None]
+                    best = (fastest[0], min(cpus) if cpus else None, min(diffs) if diffs else None, fastest[3],
+                            fastest[4])
                 rows.append((name, tool, *best))
                 print(f"  {tool}: {best[0]}", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     git = {name: wall for name, tool, wall, *_ in rows if tool.startswith("git")}
+    git_cpu = {name: cpu for name, tool, _, cpu, *_ in rows if tool.startswith("git")}
     print(f"\nprovtrack diff benchmark · {platform.python_implementation()} {platform.python_version()} · "
-          f"{os.cpu_count()} CPUs · {platform.machine()} · best of {args.repeat} runs\n"
-          "process: wall time of the whole command (start-up, reading, extraction, output); diff: the diff call "
-          "alone, timed inside the process;\npeak MB: max RSS of the process; x git: time / git's process time\n")
-    print(f"{'input':<10} {'tool':<38} {'process s':>9} {'diff s':>7} {'peak MB':>8} {'x git':>6} "
-          f"{'diff x git':>10}  notes")
+          f"{os.cpu_count()} CPUs · {platform.machine()} · best of {args.repeat} runs after a warm-up run · "
+          f"load average {os.getloadavg()[0]:.2f}\n"
+          "process: wall time of the whole command (start-up, reading, extraction, output); cpu: its user + system "
+          "time (fastest run); diff: the diff call alone, timed inside the process;\npeak MB: max RSS of the "
+          "process; x git: time / git's process time (cpu x git: CPU time / git's CPU time); "
+          "Python children: the benchmark venv, bytecode cached (but the no .pyc row)\n")
+    print(f"{'input':<10} {'tool':<38} {'process s':>9} {'cpu s':>6} {'diff s':>7} {'peak MB':>8} {'x git':>6} "
+          f"{'cpu x git':>9} {'diff x git':>10}  notes")
 
     def fmt(value: float | None) -> str:
         return f"{value:.3f}" if value is not None else "-"
 
-    for name, tool, wall, diff_s, rss, note in rows:
-        base = git.get(name)
+    for name, tool, wall, cpu, diff_s, rss, note in rows:
+        base, base_cpu = git.get(name), git_cpu.get(name)
         ratio = f"{wall / base:.1f}" if wall is not None and base else "-"
+        cpu_ratio = f"{cpu / base_cpu:.1f}" if cpu is not None and base_cpu else "-"
         diff_ratio = f"{diff_s / base:.1f}" if diff_s is not None and base else "-"
         shown = fmt(wall) if wall is not None else note
-        print(f"{name:<10} {tool:<38} {shown:>9} {fmt(diff_s):>7} {(f'{rss:.0f}' if rss else '-'):>8} "
-              f"{ratio:>6} {diff_ratio:>10}  {note if wall is not None else ''}")
+        print(f"{name:<10} {tool:<38} {shown:>9} {(f'{cpu:.3f}' if cpu is not None else '-'):>6} {fmt(diff_s):>7} "
+              f"{(f'{rss:.0f}' if rss else '-'):>8} {ratio:>6} {cpu_ratio:>9} {diff_ratio:>10}  "
+              f"{note if wall is not None else ''}")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 
 from provtrack.diff_seq import Budget, heaviest_increasing, lis, longest_chain, matching_blocks
 from provtrack.diff_similar import (CONTAIN_MIN_WORDS, PAIR_RATIO, SENTENCE_DICE, SPLIT_MAX_PARTS, SPLIT_PART_SHARE,
-                                    SPLIT_RATIO, Blocks, candidates, informative_pair, matcher,
+                                    SPLIT_RATIO, Blocks, TextMemo, candidates, informative_pair, matcher,
                                     overlap_share, ratio, score, sentence_score, set_template)
 from provtrack.diff_tokens import is_word, tokenize
 
@@ -150,12 +150,17 @@ class _Aligner:
         """Pair equal keys; return the longest in-order subset (the gaps' anchors). Surplus copies duplicate."""
         ok, nk = self.old.keys, self.new.keys
         runs = matching_blocks(ok, nk, budget=self.budget, what="identical blocks", patience=True)
-        pairs = [(i + t, j + t) for i, j, size in runs for t in range(size)]
+        pairs: list[tuple[int, int]] = []
+        for i, j, size in runs:
+            pairs.extend(zip(range(i, i + size), range(j, j + size)))
         in_order = list(pairs)
         # Equal keys the in-order pass could not use: out-of-order candidates, earliest first,
         # so the surplus copies left unpaired in new are the later ones.
-        rest_old = sorted(set(range(len(ok))).difference(i for i, _ in pairs))
-        rest_new = sorted(set(range(len(nk))).difference(j for _, j in pairs))
+        for i, j, size in runs:
+            self.free_old.difference_update(range(i, i + size))
+            self.free_new.difference_update(range(j, j + size))
+        rest_old = sorted(self.free_old)
+        rest_new = sorted(self.free_new)
         old_pos: dict[str, list[int]] = defaultdict(list)
         for i in rest_old:
             old_pos[ok[i]].append(i)
@@ -163,15 +168,17 @@ class _Aligner:
         for j in rest_new:
             new_pos[nk[j]].append(j)
         surplus: list[int] = []
+        moved: list[tuple[int, int]] = []
         for k, js in new_pos.items():
             olds = old_pos.get(k, [])
-            pairs.extend(zip(olds, js))
+            moved.extend(zip(olds, js))
             surplus.extend(js[len(olds):])
-        if len(pairs) > len(in_order):
+        if moved:
+            self.free_old.difference_update([i for i, _ in moved])
+            self.free_new.difference_update([j for _, j in moved])
+            pairs.extend(moved)
             pairs.sort()
         self.exact_pairs = pairs
-        self.free_old.difference_update(i for i, _ in pairs)
-        self.free_new.difference_update(j for _, j in pairs)
         first_old: dict[str, int] = {}
         if surplus:
             for i in range(len(ok) - 1, -1, -1):
@@ -379,7 +386,8 @@ def align(old_keys: Sequence[str], new_keys: Sequence[str], *, min_move_words: i
     One-to-one edits (changed, moved) come without a similarity: `provtrack.diff` computes it
     from the word diff.
     """
-    return align_blocks(Blocks(old_keys), Blocks(new_keys), min_move_words=min_move_words, budget=budget)
+    memo = TextMemo()
+    return align_blocks(Blocks(old_keys, memo), Blocks(new_keys, memo), min_move_words=min_move_words, budget=budget)
 
 
 def align_blocks(old: Blocks, new: Blocks, *, min_move_words: int = 4, budget: Budget | None = None) -> Alignment:

@@ -97,6 +97,9 @@ def _edited(change: Change) -> bool:
     return change.kind != "moved" or (change.similarity is not None and change.similarity < 1.0)
 
 
+#: Texts whose ids a Tracer remembers (it forgets them all beyond this).
+_MAX_IDS = 200_000
+
 _Slot = tuple[Lineage[int], tuple[int, ...], str, "int | None"]
 
 
@@ -110,9 +113,14 @@ class Tracer:
 
     def __init__(self, resume: Trail | None = None, *, recall: Callable[[int], Step] | None = None) -> None:
         self._prev: Step | None = resume.step if resume is not None else None
-        self._seen: dict[str, Seen] = dict(resume.seen) if resume is not None else {}
+        # text_id -> (origin, last_changed, edits, last_present): Seen's fields, as a plain tuple
+        # because every block of every version updates one (a frozen dataclass costs more to make)
+        self._seen: dict[str, tuple[int, int, int, int]] = (
+            {tid: (s.origin, s.last_changed, s.edits, s.last_present) for tid, s in resume.seen.items()}
+            if resume is not None else {})
         self._texts: dict[str, int] = dict(resume.texts) if resume is not None else {}
         self._recall = recall
+        self._ids: dict[str, str] = {}  # block text -> text_id of its key (versions share most texts)
 
     @property
     def position(self) -> int:
@@ -123,12 +131,15 @@ class Tracer:
         """A copy of the state after the last step, to resume from later."""
         if self._prev is None:
             raise ValueError("nothing traced yet")
-        return Trail(self._prev, dict(self._seen), dict(self._texts))
+        return Trail(self._prev, {tid: Seen(*s) for tid, s in self._seen.items()}, dict(self._texts))
 
     def step(self, blocks: Sequence[Block], changes: Sequence[Change] | None = None) -> Step:
         """Trace the next version. *changes* go from the previous version to *blocks* (None for the first)."""
         pos = self.position
-        ids = [text_id(b.key) for b in blocks]
+        if len(self._ids) > _MAX_IDS:
+            self._ids.clear()
+        cached_id = self._ids.get
+        ids = [cached_id(b.text) or self._ids.setdefault(b.text, text_id(b.key)) for b in blocks]
         if self._prev is None:
             if changes:
                 raise ValueError("the first version has no previous version to change from")
@@ -144,9 +155,10 @@ class Tracer:
             if len(earlier) == len(done):
                 done = [(Lineage(earlier[n].origin, max(lin.last_changed, earlier[n].origin), lin.edits), up, ev, rf)
                         for n, (lin, up, ev, rf) in enumerate(done)]
-        for n, (lin, _, _, _) in enumerate(done):
-            known = self._seen.get(ids[n])
-            self._seen[ids[n]] = Seen(known.origin if known else lin.origin, lin.last_changed, lin.edits, pos)
+        seen = self._seen
+        for tid, (lin, _, _, _) in zip(ids, done):
+            known = seen.get(tid)
+            seen[tid] = (known[0] if known else lin.origin, lin.last_changed, lin.edits, pos)
         step = Step(pos, tuple(s[0] for s in done), tuple(s[1] for s in done), tuple(s[2] for s in done),
                     tuple(s[3] for s in done))
         self._prev = step
@@ -203,7 +215,8 @@ class Tracer:
         known = self._seen.get(tid)
         if known is None:
             return (Lineage(pos, pos, 0), (), "added", None)
-        return (Lineage(known.origin, pos, known.edits), (), "restored", known.last_present)
+        origin, _, edits, last_present = known
+        return (Lineage(origin, pos, edits), (), "restored", last_present)
 
 
 def trace(history: Sequence[tuple[R, Sequence[Block]]],

@@ -6,7 +6,9 @@ Alignment (which block became which) lives in `provtrack.align`; word diffs in
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -15,11 +17,12 @@ from typing import Sequence
 from provtrack.align import Alignment, Match, align_blocks
 from provtrack.diff_seq import Budget, matching_blocks
 from provtrack.diff_tokens import category_ranges, content_tokens, is_exotic, is_word
-from provtrack.diff_similar import Blocks, ratio
+from provtrack.diff_similar import Blocks, TextMemo, ratio
 from provtrack.diff_words import scored_edit_script, word_diff
+from provtrack.diff_tokens import keyed_tokens
 from provtrack.model import COSMETIC_TAG, Block, Change, normalize_text
 
-__all__ = ["compute_diff", "DiffResult", "diff_blocks", "word_diff", "tag_change"]
+__all__ = ["compute_diff", "DiffResult", "diff_blocks", "word_diff", "tag_change", "TextMemo"]
 
 # `expanded` / `trimmed`: at least 20% and 3 words longer (shorter), keeping 80% of the shorter
 # side's words; the absolute floor stops a one-word insertion in a short line ("not") counting.
@@ -57,8 +60,7 @@ _SIGNED = re.compile(r"(?:(?<=[\s(\[])|^)[-+]?\d[\d.,]*")
 
 
 def _numbers(tokens: list[str]) -> Counter[str]:
-    digit = _DIGIT.search
-    return Counter(t for t in tokens if digit(t))
+    return Counter(filter(_DIGIT.search, tokens))
 
 
 def _quoted(text: str) -> list[str]:
@@ -118,6 +120,65 @@ def _names(tokens: list[str], flags: dict[str, bool]) -> set[str]:
     return names
 
 
+class _Features:
+    """What tagging compares of one side of an edit (a normalised text and its content tokens)."""
+
+    __slots__ = ("key", "tokens", "numbers", "_signed", "_quoted", "_fold", "_words", "_names", "_distinct")
+
+    def __init__(self, key: str, tokens: list[str]) -> None:
+        self.key, self.tokens = key, tokens
+        self.numbers = _numbers(tokens)
+        self._signed: Counter[str] | None = None
+        self._quoted: list[str] | None = None
+        self._fold: str | None = None
+        self._words: list[str] | None = None
+        self._names: set[str] = set()
+        self._distinct: set[str] | None = None
+
+    @property
+    def signed(self) -> Counter[str]:
+        """Numbers with the sign written before them: a sign belongs to its number (-5 -> 5 is a changed figure)."""
+        if self._signed is None:
+            self._signed = Counter(_SIGNED.findall(self.key))
+        return self._signed
+
+    @property
+    def quoted(self) -> list[str]:
+        if self._quoted is None:
+            self._quoted = _quoted(self.key)
+        return self._quoted
+
+    @property
+    def fold(self) -> str:
+        if self._fold is None:
+            self._fold = _fold(self.key)
+        return self._fold
+
+    def _flagged(self) -> None:
+        flags = _word_flags(self.tokens)
+        self._words = _words(self.tokens, flags)
+        self._names = _names(self.tokens, flags)
+
+    @property
+    def words(self) -> list[str]:
+        if self._words is None:
+            self._flagged()
+        assert self._words is not None
+        return self._words
+
+    @property
+    def names(self) -> set[str]:
+        if self._words is None:
+            self._flagged()
+        return self._names
+
+    @property
+    def distinct(self) -> set[str]:
+        if self._distinct is None:
+            self._distinct = set(self.tokens)
+        return self._distinct
+
+
 def tag_change(old_text: str, new_text: str) -> tuple[str, ...]:
     """Tags for an edited block: 'numbers', 'quotes', 'cosmetic', 'expanded', 'trimmed', 'names'.
 
@@ -126,33 +187,28 @@ def tag_change(old_text: str, new_text: str) -> tuple[str, ...]:
     `normalize_text` get no tags.
     """
     old, new = normalize_text(old_text), normalize_text(new_text)
-    return _tags(old, new, content_tokens(old), content_tokens(new))
+    return _tags(_Features(old, content_tokens(old)), _Features(new, content_tokens(new)))
 
 
-def _tags(old: str, new: str, old_tokens: list[str], new_tokens: list[str]) -> tuple[str, ...]:
-    """tag_change on texts that are already normalised (block keys), with their content tokens."""
-    if old == new:
+def _tags(old: _Features, new: _Features) -> tuple[str, ...]:
+    """tag_change on the features of two normalised texts (block keys)."""
+    if old.key == new.key:
         return ()
-    # a sign belongs to its number: -5 -> 5 is a changed figure, not punctuation
-    numbers_differ = (_numbers(old_tokens) != _numbers(new_tokens)
-                      or Counter(_SIGNED.findall(old)) != Counter(_SIGNED.findall(new)))
+    numbers_differ = old.numbers != new.numbers or old.signed != new.signed
     # adding or removing quotation marks turns a quote into a paraphrase (or back): not cosmetic
-    quotes_differ = _quoted(old) != _quoted(new)
-    if not numbers_differ and not quotes_differ and _fold(old) == _fold(new):
+    quotes_differ = old.quoted != new.quoted
+    if not numbers_differ and not quotes_differ and old.fold == new.fold:
         return (COSMETIC_TAG,)
     tags: set[str] = set()
     if numbers_differ:
         tags.add("numbers")
     if quotes_differ:
         tags.add("quotes")
-    old_flags, new_flags = _word_flags(old_tokens), _word_flags(new_tokens)
-    old_words, new_words = _words(old_tokens, old_flags), _words(new_tokens, new_flags)
-    if _grew(old_words, new_words):
+    if _grew(old.words, new.words):
         tags.add("expanded")
-    if _grew(new_words, old_words):
+    if _grew(new.words, old.words):
         tags.add("trimmed")
-    old_names, new_names = _names(old_tokens, old_flags), _names(new_tokens, new_flags)
-    if (old_names - set(new_tokens)) or (new_names - set(old_tokens)):
+    if (old.names - new.distinct) or (new.names - old.distinct):
         tags.add("names")
     return tuple(sorted(tags))
 
@@ -161,8 +217,9 @@ class _Builder:
     """Turns matches into Changes, keeping the word-diff budget of one comparison."""
 
     def __init__(self, old: Sequence[Block], new: Sequence[Block], old_side: Blocks, new_side: Blocks,
-                 budget: Budget) -> None:
+                 budget: Budget, *, remember: bool = False) -> None:
         self.old, self.new, self.budget = old, new, budget
+        self.remember = remember  # keep tag features and word-diff tokens in the memo for later diffs
         self.old_side, self.new_side = old_side, new_side  # keys and the tokens alignment cached
         self.chars_left = MAX_WORD_DIFF_CHARS
         self.skipped = 0
@@ -186,59 +243,83 @@ class _Builder:
         self.chars_left -= len(old_text) + len(new_text)
         words = None
         similarity = match.similarity
-        old_tokens = [t for i in match.old for t in self.old_side.tokens(i)]
-        new_tokens = [t for j in match.new for t in self.new_side.tokens(j)]
+        old_features = self.features(self.old_side, match.old)
+        new_features = self.features(self.new_side, match.new)
         if self.chars_left >= 0:
             # Several blocks are joined by a blank line (as the contract says for old_text), and
             # the blank line keys apart from a space, so a split or merge point shows in `words`.
-            words, aligned = scored_edit_script(old_text, new_text, paragraph_breaks=kind in ("split", "merged"),
-                                                budget=self.budget)
+            breaks = kind in ("split", "merged")
+            words, aligned = scored_edit_script(old_text, new_text, paragraph_breaks=breaks, budget=self.budget,
+                                                old_tokens=None if breaks else self.keyed(old_text),
+                                                new_tokens=None if breaks else self.keyed(new_text))
             similarity = aligned if similarity is None else similarity
         else:
             self.skipped += 1
             if similarity is None:
-                similarity = ratio(old_tokens, new_tokens, self.budget)
-        # the key of blocks joined by a blank line is their keys joined by a space
-        old_key = " ".join(k for k in (self.old_side.keys[i] for i in match.old) if k)
-        new_key = " ".join(k for k in (self.new_side.keys[j] for j in match.new) if k)
+                similarity = ratio(old_features.tokens, new_features.tokens, self.budget)
         return Change(kind, block_kind, match.old, match.new, old_text, new_text, similarity=round(similarity, 4),
-                      tags=_tags(old_key, new_key, old_tokens, new_tokens), words=words)
+                      tags=_tags(old_features, new_features), words=words)
+
+    def features(self, side: Blocks, indices: tuple[int, ...]) -> _Features:
+        """Tagging features of one block (remembered by a caller's memo: a history walk meets a text
+        twice, as the new side of one edit and the old side of the next) or of several joined."""
+        if len(indices) == 1:
+            i = indices[0]
+            tokens = side.tokens(i)
+            if not self.remember:
+                return _Features(side.keys[i], tokens)
+            return side.memo.get("features", side.keys[i], lambda key: _Features(key, tokens))
+        # the key of blocks joined by a blank line is their keys joined by a space
+        key = " ".join(k for k in (side.keys[i] for i in indices) if k)
+        return _Features(key, [t for i in indices for t in side.tokens(i)])
+
+    def keyed(self, text: str) -> tuple[list[str], list[str]] | None:
+        """`keyed_tokens` of one block's text, remembered by a caller's memo (see `features`)."""
+        return self.old_side.memo.get("keyed", text, keyed_tokens) if self.remember else None
 
 
-def _order(alignment: Alignment, n_old: int) -> dict[Match, tuple[int, int, int]]:
+def _order(alignment: Alignment) -> dict[Match, tuple[int, int, int]]:
     """Sort keys: new position; a removed block goes after the new position of the nearest
     preceding old block that stayed in place (unchanged, changed, split or merged)."""
     placed: dict[int, int] = dict(alignment.unchanged)
     for m in alignment.matches:
         if m.kind in ("changed", "split", "merged"):
             placed.update((i, min(m.new)) for i in m.old)
-    removed_at: dict[int, int] = {}
-    last = -1
-    for i in range(n_old):
-        last = placed.get(i, last)
-        removed_at[i] = last
-    return {m: ((min(m.new), 0, 0) if m.new else (removed_at[m.old[0]], 1, m.old[0]))
+    stayed = sorted(placed)
+
+    def removed_at(i: int) -> int:
+        k = bisect.bisect_right(stayed, i)
+        return placed[stayed[k - 1]] if k else -1
+
+    return {m: ((min(m.new), 0, 0) if m.new else (removed_at(m.old[0]), 1, m.old[0]))
             for m in alignment.matches}
 
 
-def compute_diff(old: Sequence[Block], new: Sequence[Block], *, min_move_words: int = 4) -> DiffResult:
+def compute_diff(old: Sequence[Block], new: Sequence[Block], *, min_move_words: int = 4,
+                 memo: TextMemo | None = None) -> DiffResult:
     """Paragraph-level changes from *old* to *new*, sorted by position in the new document.
 
     Every block of both sides is either unchanged (aligned in order with an equal block) or
     named by exactly one change; a `duplicated` change's old_indices only point at the block
     it copies. Blocks out of order with fewer than *min_move_words* words are reported as
     removed + added rather than moved. Provenance fields are left None. Work is bounded; when a
-    limit made the alignment coarser or skipped word diffs, the result says so.
+    limit made the alignment coarser or skipped word diffs, the result says so. A *memo* kept
+    across calls (diffing a history version by version) saves normalising and tokenising the
+    texts consecutive versions share; the result is the same with or without it.
     """
     budget = Budget()
+    remember = memo is not None
+    memo = TextMemo() if memo is None else memo
     # Most texts appear in both versions: normalise each distinct text once.
-    cache: dict[str, str] = {}
-    old_keys = [cache[b.text] if b.text in cache else cache.setdefault(b.text, b.key) for b in old]
-    new_keys = [cache[b.text] if b.text in cache else cache.setdefault(b.text, b.key) for b in new]
-    old_side, new_side = Blocks(old_keys), Blocks(new_keys)
+    key = memo.keys.get
+    old_keys = [key(b.text) or memo.key(b.text) for b in old]
+    new_keys = [key(b.text) or memo.key(b.text) for b in new]
+    if len(memo) > 4 * (len(old) + len(new)) + 1000:  # a walk has moved on: drop older versions' texts
+        memo.retain(itertools.chain((b.text for b in old), (b.text for b in new), old_keys, new_keys))
+    old_side, new_side = Blocks(old_keys, memo), Blocks(new_keys, memo)
     alignment = align_blocks(old_side, new_side, min_move_words=min_move_words, budget=budget)
-    order = _order(alignment, len(old))
-    builder = _Builder(old, new, old_side, new_side, budget)
+    order = _order(alignment)
+    builder = _Builder(old, new, old_side, new_side, budget, remember=remember)
     changes = tuple(builder.change(m) for m in sorted(alignment.matches, key=order.__getitem__))
     if builder.skipped:
         budget.note(f"word diff skipped for {builder.skipped:,} change{'s' if builder.skipped > 1 else ''} "
@@ -246,6 +327,7 @@ def compute_diff(old: Sequence[Block], new: Sequence[Block], *, min_move_words: 
     return DiffResult(changes, budget.coarse, budget.reason)
 
 
-def diff_blocks(old: Sequence[Block], new: Sequence[Block], *, min_move_words: int = 4) -> tuple[Change, ...]:
+def diff_blocks(old: Sequence[Block], new: Sequence[Block], *, min_move_words: int = 4,
+                memo: TextMemo | None = None) -> tuple[Change, ...]:
     """The changes of `compute_diff` (see there), without the coarseness report."""
-    return compute_diff(old, new, min_move_words=min_move_words).changes
+    return compute_diff(old, new, min_move_words=min_move_words, memo=memo).changes

@@ -12,6 +12,7 @@ Standard library only.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from typing import Callable, Hashable, Sequence, TypeVar
@@ -326,15 +327,15 @@ def longest_chain(units: list[tuple[int, int, int]], size: Callable[[int], int])
     # Units compatible with all others (every unit before them in old is before them in new, and
     # the same after) are in every longest chain: most of a long document, skipped at O(n) cost.
     n = len(units)
-    low, high = [-1] * n, [1 << 62] * n
-    for p in range(1, n):
-        low[p] = max(low[p - 1], units[p - 1][1])
-    for p in range(n - 2, -1, -1):
-        high[p] = min(high[p + 1], units[p + 1][1])
-    keep = {u[2] for p, u in enumerate(units) if low[p] < u[1] < high[p]}
+    if not n:
+        return set()
+    news = [u[1] for u in units]
+    low = list(itertools.accumulate(news[:-1], max, initial=-1))  # largest new position before each unit
+    high = list(itertools.accumulate(reversed(news[1:]), min, initial=1 << 62))[::-1]  # smallest after
+    keep = {u[2] for u, lo, hi in zip(units, low, high) if lo < u[1] < hi}
     if len(keep) == n:
         return keep
-    units = [u for p, u in enumerate(units) if not low[p] < u[1] < high[p]]
+    units = [u for u, lo, hi in zip(units, low, high) if not lo < u[1] < hi]
     seq = [u[1] for u in units]
     ending = lis_lengths(seq)  # longest chain ending at each unit
     starting = lis_lengths([-v for v in reversed(seq)])[::-1]  # ... and starting at it

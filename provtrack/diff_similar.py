@@ -9,13 +9,18 @@ seed, plus hand-written cases) is the test set. Standard library only.
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TypeVar, cast
 
 from provtrack.diff_seq import Budget, matching_blocks
 from provtrack.diff_tokens import content_tokens, is_word, iter_content_tokens, sentence_fold, sentences
+from provtrack.model import normalize_text
+
+T = TypeVar("T")
 
 # Token-similarity pairing: SequenceMatcher.ratio over the informative tokens (words and
 # punctuation, template tokens left out). On the development corpus unrelated paragraphs of one
@@ -70,55 +75,151 @@ TEMPLATE_SAMPLE = 100  # blocks tokenised to find them, spread over both version
 LONG_TOKENS = 3000
 
 
-class Blocks:
-    """One side's keys with lazily cached tokens: most blocks match exactly and are never tokenised."""
+class TextMemo:
+    """What the differ derives from one normalised text (tokens, word counts, sentences), by text.
 
-    def __init__(self, keys: Sequence[str]) -> None:
+    One memo can serve many diffs: consecutive versions of an article share most of their
+    blocks, so a history walk tokenises each distinct text once. `retain` keeps it small: a walk
+    only ever needs the texts of the two versions at hand.
+    """
+
+    def __init__(self) -> None:
+        self.keys: dict[str, str] = {}  # raw block text -> normalize_text(text)
+        self._tokens: dict[str, list[str]] = {}
+        self._distinct: dict[str, frozenset[str]] = {}
+        self._vocab: dict[str, set[str]] = {}
+        self._words: dict[str, int] = {}
+        self._sentences: dict[str, tuple[Counter[tuple[str, ...]], int]] = {}
+        self._other: dict[tuple[str, str], Any] = {}
+
+    def __len__(self) -> int:
+        """Texts remembered (roughly: entries of the largest tables)."""
+        return len(self.keys) + len(self._tokens) + len(self._other)
+
+    def retain(self, texts: Iterable[str]) -> None:
+        """Forget everything that is not about one of *texts* (raw block texts or keys)."""
+        keep = set(texts)
+        for table in (self.keys, self._tokens, self._distinct, self._vocab, self._words, self._sentences):
+            for gone in [t for t in table if t not in keep]:
+                del table[gone]
+        self._other = {k: v for k, v in self._other.items() if k[1] in keep}
+
+    def key(self, text: str) -> str:
+        key = self.keys.get(text)
+        if key is None:
+            key = self.keys[text] = normalize_text(text)
+        return key
+
+    def tokens(self, key: str) -> list[str]:
+        tokens = self._tokens.get(key)
+        if tokens is None:
+            tokens = self._tokens[key] = content_tokens(key)
+        return tokens
+
+    def get(self, what: str, text: str, make: Callable[[str], T]) -> T:
+        """`make(text)`, remembered under (*what*, *text*): for values other modules derive from one text."""
+        found = self._other.get((what, text))
+        if found is None:
+            found = self._other[what, text] = make(text)
+        return cast(T, found)
+
+    def distinct(self, key: str) -> frozenset[str]:
+        found = self._distinct.get(key)
+        if found is None:
+            found = self._distinct[key] = frozenset(self.tokens(key))
+        return found
+
+    def vocab(self, key: str) -> set[str]:
+        found = self._vocab.get(key)
+        if found is None:
+            found = self._vocab[key] = {t.casefold() for t in self.tokens(key) if is_word(t)}
+        return found
+
+    def words(self, key: str) -> int:
+        found = self._words.get(key)
+        if found is None:
+            found = self._words[key] = sum(1 for t in self.tokens(key) if is_word(t))
+        return found
+
+    def knows_words(self, key: str) -> bool:
+        return key in self._words or key in self._tokens
+
+    def sentences(self, key: str) -> tuple[Counter[tuple[str, ...]], int]:
+        found = self._sentences.get(key)
+        if found is None:
+            folds = [sentence_fold(s) for s in sentences(key)]
+            found = self._sentences[key] = (Counter(f for f in folds if len(f) >= SENTENCE_MIN_WORDS),
+                                            sum(map(len, folds)))
+        return found
+
+
+class Blocks:
+    """One side's keys with lazily derived tokens: most blocks match exactly and are never tokenised.
+
+    Derived values come from a `TextMemo` (shared when the caller passes one); `tokenized`
+    counts the tokens of every block of this side asked for, the fuzzy stages' work budget.
+    """
+
+    def __init__(self, keys: Sequence[str], memo: TextMemo | None = None) -> None:
         self.keys = keys
+        self.memo = memo if memo is not None else TextMemo()
+        # per block, what the memo gave (the fuzzy stages ask for the same blocks many times)
         self._tokens: dict[int, list[str]] = {}
-        self._vocab: dict[int, set[str]] = {}
         self._distinct: dict[int, frozenset[str]] = {}
+        self._vocab: dict[int, set[str]] = {}
         self._words: dict[int, int] = {}
-        self._sentences: dict[int, Counter[tuple[str, ...]]] = {}
-        self._sentence_words: dict[int, int] = {}
+        self._sentences: dict[int, tuple[Counter[tuple[str, ...]], int]] = {}
         self._informative: dict[int, list[str]] = {}
-        self.template: frozenset[str] = frozenset()
+        #: the template tokens of this diff (see `set_template`), computed on first use
+        self.template_of: Callable[[], frozenset[str]] = frozenset
         self.tokenized = 0  # tokens produced so far (the fuzzy stages' work budget)
 
     def tokens(self, i: int) -> list[str]:
-        if i not in self._tokens:
-            self._tokens[i] = content_tokens(self.keys[i])
-            self.tokenized += len(self._tokens[i])
-        return self._tokens[i]
+        found = self._tokens.get(i)
+        if found is None:
+            found = self._tokens[i] = self.memo.tokens(self.keys[i])
+            self.tokenized += len(found)
+        return found
 
     def informative(self, i: int) -> list[str]:
         """Tokens without the template tokens."""
-        if i not in self._informative:
-            self._informative[i] = [t for t in self.tokens(i) if t not in self.template]
-        return self._informative[i]
+        found = self._informative.get(i)
+        if found is None:
+            template = self.template_of()
+            found = self._informative[i] = [t for t in self.tokens(i) if t not in template]
+        return found
 
     def distinct(self, i: int) -> frozenset[str]:
-        if i not in self._distinct:
-            self._distinct[i] = frozenset(self.tokens(i))
-        return self._distinct[i]
+        found = self._distinct.get(i)
+        if found is None:
+            self.tokens(i)
+            found = self._distinct[i] = self.memo.distinct(self.keys[i])
+        return found
 
     def vocab(self, i: int) -> set[str]:
         """Distinct casefolded words."""
-        if i not in self._vocab:
-            self._vocab[i] = {t.casefold() for t in self.tokens(i) if is_word(t)}
-        return self._vocab[i]
+        found = self._vocab.get(i)
+        if found is None:
+            self.tokens(i)
+            found = self._vocab[i] = self.memo.vocab(self.keys[i])
+        return found
 
     def words(self, i: int) -> int:
-        if i not in self._words:
-            self._words[i] = sum(1 for t in self.tokens(i) if is_word(t))
-        return self._words[i]
+        found = self._words.get(i)
+        if found is None:
+            self.tokens(i)
+            found = self._words[i] = self.memo.words(self.keys[i])
+        return found
 
     def has_words(self, i: int, count: int) -> bool:
         """words(i) >= count, without tokenising the whole block when it is long (or was never needed)."""
-        if i in self._words or i in self._tokens:
-            return self.words(i) >= count
+        if i in self._words:
+            return self._words[i] >= count
+        key = self.keys[i]
+        if self.memo.knows_words(key):
+            return self.memo.words(key) >= count
         found = 0
-        for token in iter_content_tokens(self.keys[i]):
+        for token in iter_content_tokens(key):
             if found >= count:
                 break
             found += is_word(token)
@@ -126,31 +227,29 @@ class Blocks:
 
     def sentences(self, i: int) -> Counter[tuple[str, ...]]:
         """Countable sentences (as casefolded word tuples) of block i."""
-        if i not in self._sentences:
-            folds = [sentence_fold(s) for s in sentences(self.keys[i])]
-            self._sentence_words[i] = sum(map(len, folds))
-            self._sentences[i] = Counter(f for f in folds if len(f) >= SENTENCE_MIN_WORDS)
-        return self._sentences[i]
+        found = self._sentences.get(i)
+        if found is None:
+            found = self._sentences[i] = self.memo.sentences(self.keys[i])
+        return found[0]
 
     def sentence_words(self, i: int) -> int:
         self.sentences(i)
-        return self._sentence_words[i]
+        return self._sentences[i][1]
 
 
 def set_template(old: Blocks, new: Blocks) -> None:
-    """Find the template tokens of both versions (a spread sample of blocks for long documents)."""
-    total = len(old.keys) + len(new.keys)
-    if total < TEMPLATE_MIN_BLOCKS:
-        return
-    step = max(1, total // TEMPLATE_SAMPLE)
-    df: Counter[str] = Counter()
-    sampled = 0
-    for side in (old, new):
-        for i in range(0, len(side.keys), step):
-            df.update(set(content_tokens(side.keys[i])))
-            sampled += 1
-    template = frozenset(t for t, n in df.items() if n > TEMPLATE_SHARE * sampled)
-    old.template = new.template = template
+    """Let both sides find their template tokens when first asked (most diffs never ask)."""
+    if len(old.keys) + len(new.keys) >= TEMPLATE_MIN_BLOCKS:
+        old.template_of = new.template_of = functools.cache(lambda: template_tokens(old, new))
+
+
+def template_tokens(old: Blocks, new: Blocks) -> frozenset[str]:
+    """The template tokens of both versions (a spread sample of blocks for long documents)."""
+    step = max(1, (len(old.keys) + len(new.keys)) // TEMPLATE_SAMPLE)
+    sampled = [side.keys[i] for side in (old, new) for i in range(0, len(side.keys), step)]
+    distinct = old.memo.distinct
+    df = Counter(itertools.chain.from_iterable(map(distinct, sampled)))
+    return frozenset(t for t, n in df.items() if n > TEMPLATE_SHARE * len(sampled))
 
 
 @dataclass(frozen=True)

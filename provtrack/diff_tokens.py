@@ -59,8 +59,13 @@ def _token_patterns(w: str, marks: str) -> tuple[re.Pattern[str], re.Pattern[str
 
     The second skips whitespace and returns only its group: the same tokens, whitespace dropped
     at C speed ([^\\s] rather than ., so trailing whitespace cannot be returned by backtracking).
+    An apostrophe joins a word only if a visible word character follows it (invisible ones may
+    come between): "don't" with a soft hyphen after the apostrophe is still one word, but a soft
+    hyphen between "aa'" and a closing quote must not make "aa'" a word, or the keys of the text
+    with and without it would split into different tokens.
     """
-    word = rf"[{w}]+(?:(?<=\d)[.,]\d[{w}]*|['\u2019][{w}]+)*(?:(?<=\d)%)?"
+    visible = w.replace(_INVISIBLE, "")
+    word = rf"[{w}]+(?:(?<=\d)[.,]\d[{w}]*|['\u2019][{_INVISIBLE}]*[{visible}][{w}]*)*(?:(?<=\d)%)?"
     other = f"[{marks}]*" if marks else ""
     return (re.compile(rf"{word}|\s+|.{other}", re.DOTALL),
             re.compile(rf"\s*({word}|[^\s]{other})", re.DOTALL))

@@ -12,6 +12,8 @@ from provtrack.model import normalize_text
 __all__ = ["word_diff", "edit_script", "scored_edit_script"]
 
 Segment = tuple[str, str]
+#: `keyed_tokens` of a text: (raw tokens, keys)
+Keyed = tuple[list[str], list[str]]
 
 
 def word_diff(old_text: str, new_text: str, *, paragraph_breaks: bool = False,
@@ -42,11 +44,17 @@ def edit_script(old_text: str, new_text: str, *, paragraph_breaks: bool = False,
 
 
 def scored_edit_script(old_text: str, new_text: str, *, paragraph_breaks: bool = False,
-                       budget: Budget | None = None) -> tuple[tuple[Segment, ...], float]:
+                       budget: Budget | None = None, old_tokens: Keyed | None = None,
+                       new_tokens: Keyed | None = None) -> tuple[tuple[Segment, ...], float]:
     """(`edit_script`, similarity): the similarity is SequenceMatcher's ratio over the words and
-    punctuation (whitespace left out) that the script aligns, 2 * matched / (old + new)."""
-    old_raw, old_keys = _core(*keyed_tokens(old_text, paragraph_breaks=paragraph_breaks))
-    new_raw, new_keys = keyed_tokens(new_text, paragraph_breaks=paragraph_breaks)
+    punctuation (whitespace left out) that the script aligns, 2 * matched / (old + new).
+
+    *old_tokens* and *new_tokens*, when given, are `keyed_tokens` of the texts (with the same
+    *paragraph_breaks*), computed before; they are not modified.
+    """
+    old_raw, old_keys = _core(*(old_tokens or keyed_tokens(old_text, paragraph_breaks=paragraph_breaks)))
+    new_raw, new_keys = new_tokens or keyed_tokens(new_text, paragraph_breaks=paragraph_breaks)
+    new_raw = list(new_raw)
     # Whitespace at the ends normalises away: the old side's is dropped, the new side's is equal text.
     lead = new_raw.pop(0) if new_keys and new_keys[0].isspace() else ""
     new_keys = new_keys[1:] if lead else new_keys

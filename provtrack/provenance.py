@@ -25,13 +25,16 @@ a cache that cannot be read or written only costs time.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
 import json
 import os
+import queue
 import re
 import tempfile
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -39,7 +42,7 @@ from typing import Any, Callable, Iterator, Sequence
 from provtrack import __version__
 from provtrack.blame import (EVENTS, Blame, BlameLine, HistoryEvent, Lineage, Moment, ParagraphHistory, Seen,
                              Step, Trail, Tracer, walk)
-from provtrack.diff import diff_blocks
+from provtrack.diff import TextMemo, diff_blocks
 from provtrack.errors import NotFoundError, UsageError
 from provtrack.model import Block, Change, SnapshotRef, normalize_text
 from provtrack.store import Store, StoredVersion
@@ -79,6 +82,9 @@ class LineageCache:
         self.position_of = {v.ref.version: p for p, v in enumerate(versions)}
         self.read, self.write = read, write
         self.folder = store.git_dir / "provtrack" / "lineage"
+        self._number = [v.ref.version for v in versions]  # position -> version number
+        self._made = False  # whether the folder is known to exist
+        self._queue: queue.SimpleQueue[tuple[Path, str] | None] | None = None  # see `writing`
 
     def _path(self, position: int, suffix: str) -> Path:
         return self.folder / f"{self.versions[position].ref.commit}{suffix}"
@@ -154,39 +160,72 @@ class LineageCache:
         """Write the lineage of one version (and the trail to resume from it); never raises for I/O."""
         if not self.write:
             return
-        number = [v.ref.version for v in self.versions]
-        used = {p for lin in step.lineage for p in (lin.origin, lin.last_changed)}
-        used.update(p for p in step.restored_from if p is not None)
+        number = self._number
+        used = {lin.origin for lin in step.lineage}
+        used.update([lin.last_changed for lin in step.lineage])
+        used.update([p for p in step.restored_from if p is not None])
         data = {**self._header(step.position),
                 "refs": {str(number[p]): self.versions[p].ref.commit for p in sorted(used)},
                 "blocks": [[number[lin.origin], number[lin.last_changed], lin.edits, event, list(parents),
                             None if rf is None else number[rf]]
                            for lin, event, parents, rf in zip(step.lineage, step.events, step.parents,
                                                               step.restored_from)]}
+        files = [(self._path(step.position, ".json"), data)]
+        if trail is not None:
+            seen = {tid: [number[s.origin], number[s.last_changed], s.edits, number[s.last_present]]
+                    for tid, s in trail.seen.items()}
+            texts = {vid: number[p] for vid, p in trail.texts.items()}
+            files.append((self._path(step.position, ".trail.json"), {**data, "seen": seen, "texts": texts}))
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._write(self._path(step.position, ".json"), data)
-            if trail is not None:
-                seen = {tid: [number[s.origin], number[s.last_changed], s.edits, number[s.last_present]]
-                        for tid, s in trail.seen.items()}
-                texts = {vid: number[p] for vid, p in trail.texts.items()}
-                self._write(self._path(step.position, ".trail.json"), {**data, "seen": seen, "texts": texts})
+            if not self._made:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._made = True
         except OSError:
-            pass  # only a cache
+            return  # only a cache
+        for path, content in files:
+            text = json.dumps(content, separators=(",", ":"))  # in C; json.dump to a file would not be
+            if self._queue is not None:
+                self._queue.put((path, text))
+            else:
+                self._put(path, text)
 
-    def _write(self, path: Path, data: dict[str, Any]) -> None:
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.folder, prefix=f".{path.name}.",
-                                             suffix=".tmp", delete=False)
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Within this block `save` hands files to a background thread, so creating them overlaps tracing."""
+        if not self.write or self._queue is not None:
+            yield
+            return
+        self._queue = queue.SimpleQueue()
+        worker = threading.Thread(target=self._drain, args=(self._queue,), name="provtrack-lineage-cache",
+                                  daemon=True)
+        worker.start()
         try:
-            with handle:
-                json.dump(data, handle, separators=(",", ":"))
-            os.replace(handle.name, path)
-        except BaseException:
-            try:
-                os.unlink(handle.name)
-            except OSError:
-                pass
-            raise
+            yield
+        finally:
+            self._queue.put(None)
+            self._queue = None
+            worker.join()
+
+    def _drain(self, jobs: queue.SimpleQueue[tuple[Path, str] | None]) -> None:
+        while (job := jobs.get()) is not None:
+            self._put(*job)
+
+    def _put(self, path: Path, text: str) -> None:
+        """Write one file under a temporary name, then rename it; a failure only costs the cache."""
+        temporary = None
+        try:
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.folder, prefix=f".{path.name}.",
+                                             suffix=".tmp", delete=False) as handle:
+                temporary = handle.name
+                handle.write(text)
+            os.replace(temporary, path)
+            temporary = None
+        except OSError:
+            pass
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
 
 
 class _Lineages:
@@ -210,19 +249,21 @@ class _Lineages:
         for earlier in range(position - 1, -1, -1):
             if self.cache.has_trail(earlier) and (start := self.cache.trail(earlier)) is not None:
                 break
-        for step in self._forward(start, position):
-            self.memo[step.position] = step
+        with self.cache.writing():
+            for step in self._forward(start, position):
+                self.memo[step.position] = step
 
     def _forward(self, start: Trail | None, upto: int) -> Iterator[Step]:
         """Diff consecutive versions from after *start* to *upto*, saving each one's lineage."""
         tracer = Tracer(start, recall=self)
+        memo = TextMemo()  # consecutive versions share most texts: normalise and tokenise each once
         first = tracer.position
         previous = self.store.read_blocks(self.versions[first - 1].ref) if first else None
         for position in range(first, upto + 1):
             blocks = self.store.read_blocks(self.versions[position].ref)
             changes: Sequence[Change] | None = None
             if previous is not None:
-                changes = () if blocks == previous else diff_blocks(previous, blocks)
+                changes = () if blocks == previous else diff_blocks(previous, blocks, memo=memo)
             step = tracer.step(blocks, changes)
             checkpoint = position == upto or (position + 1) % CHECKPOINT_EVERY == 0
             self.cache.save(step, tracer.trail() if checkpoint else None)
