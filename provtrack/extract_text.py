@@ -18,15 +18,22 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Only ASCII whitespace collapses, as in HTML; NO-BREAK SPACE and friends are content.
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
+_RUN_OF_SPACES = re.compile(" {2,}")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
+# A paragraph break, once line endings are LF: a line break followed by one or more blank lines
+# (nothing but whitespace, as str.isspace() has it, which is what re's \s matches in a str
+# pattern). A literal first character lets the regex engine skip ahead at C speed.
+_PARAGRAPH_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+")
 
 
 def clean_text(text: str) -> str:
     """Block text: C0, DEL and C1 controls removed, lone surrogates replaced, ASCII whitespace collapsed, ends stripped."""
-    if text.isascii():  # the common case, with C-speed checks: for ASCII, str.split() splits
-        if not text.isprintable():  # on exactly ASCII whitespace once the controls are gone
-            text = _CONTROL.sub("", text)
-        return " ".join(text.split())
+    if text.isprintable():  # the common case, checked at C speed: no controls, no surrogates, and
+        if "  " in text:     # no whitespace but the space (NO-BREAK SPACE and friends are content)
+            text = _RUN_OF_SPACES.sub(" ", text)
+        return text.strip(" ")
+    if text.isascii():  # for ASCII, str.split() splits on exactly ASCII whitespace once the controls are gone
+        return " ".join(_CONTROL.sub("", text).split())
     text = _CONTROL.sub("", text)
     text = _SURROGATE.sub("\ufffd", text)
     return _SPACES.sub(" ", text).strip()
@@ -43,16 +50,14 @@ class TextExtractor:
     def extract(self, text: str, *, base_url: str | None = None) -> tuple[tuple[Block, ...], Metadata]:
         """Blocks and (empty) metadata of a plain-text document."""
         blocks: list[Block] = []
-        chunk: list[str] = []
-        for line in split_lines(text) + [""]:
-            if line.strip():
-                chunk.append(line)
-                continue
-            if chunk:
-                cleaned = clean_text(" ".join(chunk))
-                if cleaned:
-                    blocks.append(Block("paragraph", cleaned))
-                chunk = []
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        for chunk in _PARAGRAPH_BREAK.split(text):
+            if "\n" in chunk:
+                chunk = chunk.replace("\n", " ")  # the lines of one paragraph
+            cleaned = clean_text(chunk)
+            if cleaned:
+                blocks.append(Block("paragraph", cleaned))
         return tuple(blocks), Metadata()
 
 

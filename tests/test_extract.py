@@ -22,6 +22,7 @@ from provtrack.extract import (
     extract,
     register,
 )
+from provtrack.extract_text import TextExtractor
 from provtrack.model import BLOCK_KINDS, Block, Document, Metadata
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -623,6 +624,33 @@ def test_text_property_n_chunks_make_n_paragraphs(chunks: list[tuple[list[str], 
     doc = extract(text, fmt="text")
     assert [b.kind for b in doc.blocks] == [P] * len(chunks)
     assert [b.text for b in doc.blocks] == [" ".join(" ".join(lines).split()) for lines, _ in chunks]
+
+
+def _reference_paragraphs(text: str) -> list[str]:
+    """The plain-text rule written the slow, obvious way: lines; a blank line ends a paragraph."""
+    paragraphs, chunk = [], []
+    for line in re.split(r"\r\n?|\n", text) + [""]:
+        if line.strip():
+            chunk.append(line)
+        elif chunk:
+            joined = re.sub(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]", "", " ".join(chunk))
+            joined = re.sub("[\ud800-\udfff]", "\ufffd", joined)
+            cleaned = re.sub(r"[ \t\n\r\f\v]+", " ", joined).strip()
+            if cleaned:
+                paragraphs.append(cleaned)
+            chunk = []
+    return paragraphs
+
+
+_ANY_TEXT = st.text(alphabet=st.one_of(st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x85\u2028\u00a0\u00ad\x00\x1b\x9b")),
+                                      st.characters()), max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ANY_TEXT)
+def test_plain_text_fast_path_matches_the_line_by_line_rule(text: str) -> None:
+    blocks, _ = TextExtractor().extract(text)
+    assert [b.text for b in blocks] == _reference_paragraphs(text)
 
 
 # ---------------------------------------------------------------------------------------------------
