@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from provtrack.errors import ExtractError
 from provtrack.extract_charset import BOMS, MIXED_CODEC, decode, decode_bom, utf16_without_bom
-from provtrack.extract_html import HtmlExtractor
 from provtrack.extract_text import MarkdownExtractor, TextExtractor
 from provtrack.model import Block, Document, Metadata
 
@@ -56,7 +55,18 @@ def register(fmt: str, extractor: Extractor) -> None:
     EXTRACTORS[fmt] = extractor
 
 
-register("html", HtmlExtractor())
+class _HtmlOnDemand:
+    """The HTML extractor, imported on its first page: its parser and rules cost ~15 ms to load,
+    which plain-text and Markdown documents never need."""
+
+    def extract(self, text: str, *, base_url: str | None = None) -> Extraction:
+        from provtrack.extract_html import HtmlExtractor
+
+        register("html", HtmlExtractor())
+        return EXTRACTORS["html"].extract(text, base_url=base_url)
+
+
+register("html", _HtmlOnDemand())
 register("text", TextExtractor())
 register("markdown", MarkdownExtractor())
 

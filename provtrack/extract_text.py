@@ -5,7 +5,6 @@ Pure: standard library only.
 
 from __future__ import annotations
 
-import html
 import re
 
 from provtrack.model import Block, Metadata
@@ -91,6 +90,12 @@ _EMPHASIS = re.compile(
 )
 
 
+def _unescape(text: str) -> str:
+    import html  # only Markdown needs it
+
+    return html.unescape(text)
+
+
 def _strip_markup(segment: str) -> str:
     """Markdown inline markup of a segment without code spans or escapes, reduced to text."""
     segment = _IMAGE.sub(r"\1", segment)
@@ -98,7 +103,7 @@ def _strip_markup(segment: str) -> str:
     segment = _AUTOLINK.sub(r"\1", segment)
     segment = _TAG.sub("", segment)
     segment = _EMPHASIS.sub("", segment)
-    return html.unescape(segment)
+    return _unescape(segment)
 
 
 def strip_inline(text: str) -> str:

@@ -112,7 +112,7 @@ def _normal(url: str) -> str:
 
 
 def _read_feed(url: str, timeout: float) -> list[str] | ProvtrackError:
-    from provtrack.fetch import fetch_url
+    from provtrack.fetch_http import fetch_url
 
     try:
         record = fetch_url(url, total_timeout=timeout, max_bytes=MAX_FEED_BYTES)

@@ -245,6 +245,10 @@ class Change:
     def substantive(self) -> bool:
         return not self.cosmetic
 
+    def shown(self, *, show_cosmetic: bool = False, only: frozenset[str] | None = None) -> bool:
+        """Whether a view lists this change: cosmetic ones only on request, and only the *only* kinds if given."""
+        return (show_cosmetic or self.substantive) and (only is None or self.kind in only)
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "kind": self.kind,

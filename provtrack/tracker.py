@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from provtrack import __version__
-from provtrack.blame import trace
 from provtrack.diff import compute_diff, diff_blocks
 from provtrack.errors import ExtractError, NotFoundError, ProvtrackError, StoreError, UsageError
 from provtrack.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract
@@ -365,6 +364,8 @@ def stored_diff(store: Store, old: StoredVersion, new: StoredVersion) -> Diff:
     origin: where the lineage of the new-side text began (of the old-side text for removals).
     Text absent from OLD that an earlier version of the article had is tagged `restored`.
     """
+    from provtrack.blame import trace  # blame only for stored diffs, not for compare
+
     same = old.ref.article == new.ref.article
     forward = same and old.ref.version <= new.ref.version
     upto = max(old.ref.version, new.ref.version) if same else new.ref.version

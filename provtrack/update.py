@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 from provtrack.batch import VersionBatch
 from provtrack.errors import ExtractError, ProvtrackError, UsageError
 from provtrack.extract import extract
-from provtrack.fetch import fetch_url, utc_now
+from provtrack.fetch import utc_now
+from provtrack.fetch_http import fetch_url
 from provtrack.limits import DEFAULT_MAX_BYTES, DEFAULT_TOTAL_TIMEOUT
 from provtrack.model import FetchRecord, summary_line
 from provtrack.schedule import Due, Overrides, format_duration, next_check

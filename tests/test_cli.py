@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -372,3 +373,25 @@ def test_cosmetic_edits_are_stored_but_never_counted_as_substantive(run):
     summary = json.loads(run("log", "ferries", "--format", "json").output)["versions"][1]["summary"]
     assert summary["changed"] == 0 and summary["cosmetic"] == 1
     assert run("diff", "ferries", "--exit-code").exit_code == 0
+
+
+def test_compare_of_two_files_as_json_loads_only_what_it_uses(tmp_path: Path) -> None:
+    """Start-up is most of a one-shot compare: no rich, no HTTP/TLS client, no git, no HTML parser, no blame."""
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("The dam held.\n\nCrews worked overnight.\n", encoding="utf-8")
+    b.write_text("The dam held, officials said.\n\nCrews worked overnight.\n", encoding="utf-8")
+    heavy = ("rich", "http.client", "ssl", "git", "html.parser", "provtrack.extract_html", "provtrack.blame",
+             "provtrack.store", "provtrack.render.diffview", "mimetypes", "tempfile")
+    code = ("import sys, runpy, io, contextlib\n"
+            f"sys.argv = ['provtrack', 'compare', {str(a)!r}, {str(b)!r}, '--format', 'json']\n"
+            "out = io.StringIO()\n"
+            "try:\n"
+            "    with contextlib.redirect_stdout(out):\n"
+            "        runpy.run_module('provtrack', run_name='__main__')\n"
+            "except SystemExit as exc:\n"
+            "    assert not exc.code, exc.code\n"
+            "assert '\"changed\": 1' in out.getvalue(), out.getvalue()\n"
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-
 import click
 
 from provtrack.cli.base import cli, console, dumps, fetch_kwargs, fetch_options, open_store, stdin, store_option
@@ -169,6 +165,10 @@ def demo(ctx: click.Context, store_path: str | None) -> None:
     Example:
       provtrack demo --store /tmp/demo-store && provtrack log --store /tmp/demo-store valleyledger
     """
+    import shutil
+    import tempfile
+    from pathlib import Path
+
     from provtrack.demo import run_demo, snapshot_copy
     from provtrack.render.diffview import DiffView
     from provtrack.render.logview import LogView

@@ -47,18 +47,20 @@ def diff_output(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _emit_diff(ctx: click.Context, diff: Any, fmt: str, context: int, show_cosmetic: bool, exit_code: bool,
                only: frozenset[str] | None, layout: str | None) -> None:
-    from provtrack.render.diffview import DiffView, is_shown
-    from provtrack.render.jsonout import diff_json
-    from provtrack.render.markdown import diff_markdown
-
     if fmt == "json":
+        from provtrack.render.jsonout import diff_json
+
         click.echo(dumps(diff_json(diff)))
     elif fmt == "markdown":
+        from provtrack.render.markdown import diff_markdown
+
         click.echo(diff_markdown(diff, show_cosmetic=show_cosmetic, only=only))
     else:
+        from provtrack.render.diffview import DiffView
+
         render_view(ctx, DiffView(diff, context=context, show_cosmetic=show_cosmetic, only=only,
                                   layout=layout or "auto"))
-    if exit_code and any(is_shown(c, only=only) for c in diff.changes):
+    if exit_code and any(c.shown(only=only) for c in diff.changes):
         raise SystemExit(1)
 
 

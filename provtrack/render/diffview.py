@@ -110,8 +110,8 @@ def _original(change: Change, new_blocks: tuple[Block, ...]) -> str:
 
 
 def is_shown(change: Change, *, show_cosmetic: bool = False, only: frozenset[str] | None = None) -> bool:
-    """Whether a view lists *change*: cosmetic ones only on request, and only the *only* kinds if given."""
-    return (show_cosmetic or change.substantive) and (only is None or change.kind in only)
+    """Whether a view lists *change* (`Change.shown`)."""
+    return change.shown(show_cosmetic=show_cosmetic, only=only)
 
 
 def body_entries(diff: Diff, *, show_cosmetic: bool = False, only: frozenset[str] | None = None) -> list[_Entry]:
