@@ -36,9 +36,14 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
                          "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                          "\ufb05": "st", "\ufb06": "st",
                          "\u00ad": None, "\u200b": None, "\u2060": None, "\ufeff": None})
-# str.translate looks every character up in the table (~30 µs for a paragraph); testing for each
-# character and replacing only those found is twenty times faster.
+# str.translate looks every character up in the table (~30 µs for a paragraph); one regex pass that
+# replaces only the characters found is twenty times faster.
 _FOLD = {chr(k): v or "" for k, v in _QUOTES.items()}
+_FOLDED = re.compile("[" + "".join(_FOLD) + "]")
+
+
+def _fold(match: re.Match[str]) -> str:
+    return _FOLD[match.group()]
 
 
 def normalize_text(text: str) -> str:
@@ -52,9 +57,7 @@ def normalize_text(text: str) -> str:
     """
     if not text.isascii():  # ASCII text needs neither step
         # The table first: NFC must see its output (ﬁ + U+0301 -> fí), or the key would not be stable.
-        for char, replacement in _FOLD.items():
-            if char in text:
-                text = text.replace(char, replacement)
+        text = _FOLDED.sub(_fold, text)
         text = unicodedata.normalize("NFC", text)
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text  # isprintable() is False for every whitespace character but the space
