@@ -94,7 +94,8 @@ def unchanged_pairs(old_len: int, new_len: int, changes: Sequence[Change]) -> li
 
 
 def _edited(change: Change) -> bool:
-    return change.kind != "moved" or (change.similarity is not None and change.similarity < 1.0)
+    """Whether a change altered its text: every kind but a move does; a move only if the text changed too."""
+    return change.kind != "moved" or normalize_text(change.old_text or "") != normalize_text(change.new_text or "")
 
 
 #: Texts whose ids a Tracer remembers (it forgets them all beyond this).

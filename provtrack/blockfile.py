@@ -20,8 +20,14 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
 
 
+_ESCAPED = re.compile(r"\\(.)")
+_UNESCAPES = {"n": "\n", "r": "\r"}
+
+
 def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "r": "\r"}.get(m.group(1), m.group(1)), text)
+    if "\\" not in text:
+        return text
+    return _ESCAPED.sub(lambda m: _UNESCAPES.get(m.group(1), m.group(1)), text)
 
 
 def dump_blocks(blocks: tuple[Block, ...] | list[Block]) -> str:
@@ -29,15 +35,25 @@ def dump_blocks(blocks: tuple[Block, ...] | list[Block]) -> str:
     return "".join(f"{b.kind}: {_escape(b.text)}\n" for b in blocks)
 
 
-def load_blocks(data: str) -> tuple[Block, ...]:
-    """Parse the output of `dump_blocks`."""
+def load_blocks(data: str, *, seen: dict[str, Block] | None = None) -> tuple[Block, ...]:
+    """Parse the output of `dump_blocks`.
+
+    *seen* (line -> Block), kept by a caller reading many versions of one article, parses
+    each distinct line once: consecutive versions share almost all of their lines.
+    """
     blocks = []
     lines = data.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    known = seen.get if seen is not None else None
     for number, line in enumerate(lines, 1):
-        kind, sep, text = line.partition(": ")
-        if not sep:
-            raise StoreError(f"malformed block line {number} in {BLOCKS_FILE}")
-        blocks.append(Block(kind, _unescape(text)))
+        block = known(line) if known is not None else None
+        if block is None:
+            kind, sep, text = line.partition(": ")
+            if not sep:
+                raise StoreError(f"malformed block line {number} in {BLOCKS_FILE}")
+            block = Block(kind, _unescape(text))
+            if seen is not None:
+                seen[line] = block
+        blocks.append(block)
     return tuple(blocks)

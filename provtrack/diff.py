@@ -217,8 +217,9 @@ class _Builder:
     """Turns matches into Changes, keeping the word-diff budget of one comparison."""
 
     def __init__(self, old: Sequence[Block], new: Sequence[Block], old_side: Blocks, new_side: Blocks,
-                 budget: Budget, *, remember: bool = False) -> None:
+                 budget: Budget, *, remember: bool = False, detail: bool = True) -> None:
         self.old, self.new, self.budget = old, new, budget
+        self.detail = detail  # word diffs, tags and similarities of edits (lineage tracing needs none)
         self.remember = remember  # keep tag features and word-diff tokens in the memo for later diffs
         self.old_side, self.new_side = old_side, new_side  # keys and the tokens alignment cached
         self.chars_left = MAX_WORD_DIFF_CHARS
@@ -240,6 +241,8 @@ class _Builder:
         assert old_text is not None and new_text is not None
         if not match.edited:  # exact move: nothing to diff
             return Change(kind, block_kind, match.old, match.new, old_text, new_text, similarity=1.0)
+        if not self.detail:
+            return Change(kind, block_kind, match.old, match.new, old_text, new_text, similarity=match.similarity)
         self.chars_left -= len(old_text) + len(new_text)
         words = None
         similarity = match.similarity
@@ -296,7 +299,7 @@ def _order(alignment: Alignment) -> dict[Match, tuple[int, int, int]]:
 
 
 def compute_diff(old: Sequence[Block], new: Sequence[Block], *, min_move_words: int = 4,
-                 memo: TextMemo | None = None) -> DiffResult:
+                 memo: TextMemo | None = None, detail: bool = True) -> DiffResult:
     """Paragraph-level changes from *old* to *new*, sorted by position in the new document.
 
     Every block of both sides is either unchanged (aligned in order with an equal block) or
@@ -305,7 +308,9 @@ def compute_diff(old: Sequence[Block], new: Sequence[Block], *, min_move_words: 
     removed + added rather than moved. Provenance fields are left None. Work is bounded; when a
     limit made the alignment coarser or skipped word diffs, the result says so. A *memo* kept
     across calls (diffing a history version by version) saves normalising and tokenising the
-    texts consecutive versions share; the result is the same with or without it.
+    texts consecutive versions share; the result is the same with or without it. With
+    *detail* False the changes carry kinds, indices and texts only: no word diffs or tags, and
+    the similarity of an edit only where alignment measured one (what lineage tracing needs).
     """
     budget = Budget()
     remember = memo is not None
@@ -319,7 +324,7 @@ def compute_diff(old: Sequence[Block], new: Sequence[Block], *, min_move_words: 
     old_side, new_side = Blocks(old_keys, memo), Blocks(new_keys, memo)
     alignment = align_blocks(old_side, new_side, min_move_words=min_move_words, budget=budget)
     order = _order(alignment)
-    builder = _Builder(old, new, old_side, new_side, budget, remember=remember)
+    builder = _Builder(old, new, old_side, new_side, budget, remember=remember, detail=detail)
     changes = tuple(builder.change(m) for m in sorted(alignment.matches, key=order.__getitem__))
     if builder.skipped:
         budget.note(f"word diff skipped for {builder.skipped:,} change{'s' if builder.skipped > 1 else ''} "
@@ -328,6 +333,6 @@ def compute_diff(old: Sequence[Block], new: Sequence[Block], *, min_move_words: 
 
 
 def diff_blocks(old: Sequence[Block], new: Sequence[Block], *, min_move_words: int = 4,
-                memo: TextMemo | None = None) -> tuple[Change, ...]:
+                memo: TextMemo | None = None, detail: bool = True) -> tuple[Change, ...]:
     """The changes of `compute_diff` (see there), without the coarseness report."""
-    return compute_diff(old, new, min_move_words=min_move_words, memo=memo).changes
+    return compute_diff(old, new, min_move_words=min_move_words, memo=memo, detail=detail).changes

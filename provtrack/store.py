@@ -21,12 +21,13 @@ import json
 import os
 import re
 import subprocess
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import git
 
@@ -304,24 +305,66 @@ class Store:
         yield from sorted(entries, key=lambda e: e.id)
 
     def read_blobs(self, shas: list[str]) -> Iterator[bytes]:
-        """The contents of many blobs, in order, from one `git cat-file --batch` run."""
-        if not shas:
+        """The contents of many blobs, in order, from one `git cat-file --batch` run (b"" for a missing one)."""
+        for data in self._cat_file(shas):
+            yield b"" if data is None else data
+
+    def read_many_blocks(self, refs: Sequence[SnapshotRef]) -> Iterator[tuple[Block, ...]]:
+        """The blocks of many stored versions, in order, streamed from one `git cat-file --batch` run.
+
+        What `read_blocks` gives for each, without a tree walk per version; lines that several
+        versions share are parsed once.
+        """
+        seen: dict[str, Block] = {}
+        names = [f"{ref.commit}:{article_dir(ref.article)}/{BLOCKS_FILE}" for ref in refs]
+        for ref, data in zip(refs, self._cat_file(names)):
+            if data is None:
+                raise NotFoundError(f"{BLOCKS_FILE} of {ref.label} is not in commit {ref.commit[:10]}")
+            if len(seen) > 200_000:  # an article with a vast vocabulary of lines: start over
+                seen.clear()
+            yield load_blocks(data.decode("utf-8"), seen=seen)
+
+    def _cat_file(self, names: Sequence[str]) -> Iterator[bytes | None]:
+        """Objects by name (a sha or `commit:path`), in order, streamed from one `git cat-file --batch`;
+        None for a missing one. A thread writes the requests, so neither pipe can fill up and stall.
+        (Reading ahead in a second thread, or through a larger pipe, was measured no faster.)"""
+        if not names:
             return
-        proc = subprocess.run(["git", "--git-dir", str(self.git_dir), "cat-file", "--batch"],
-                              input="\n".join(shas).encode() + b"\n", capture_output=True, check=False)
-        if proc.returncode != 0:
-            raise StoreError(f"git cat-file failed in {self.path}: {proc.stderr.decode(errors='replace').strip()}")
-        out, pos = proc.stdout, 0
-        for _ in shas:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            if len(header) != 3:  # "<sha> missing"
-                pos = end + 1
-                yield b""
-                continue
-            size = int(header[2])
-            yield out[end + 1:end + 1 + size]
-            pos = end + 1 + size + 1
+        proc = subprocess.Popen(["git", "--git-dir", str(self.git_dir), "cat-file", "--batch"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        requests, out = proc.stdin, proc.stdout
+        assert requests is not None and out is not None
+
+        def send() -> None:
+            try:
+                for start in range(0, len(names), 512):
+                    requests.write("".join(f"{n}\n" for n in names[start:start + 512]).encode())
+                requests.close()
+            except (BrokenPipeError, OSError):
+                pass  # git went away: the reader reports it
+
+        writer = threading.Thread(target=send, name="provtrack-cat-file", daemon=True)
+        writer.start()
+        try:
+            for _ in names:
+                header = out.readline().split()
+                if len(header) == 2 and header[1] == b"missing":
+                    yield None
+                    continue
+                size = int(header[2]) if len(header) == 3 and header[2].isdigit() else -1
+                data = out.read(size + 1) if size >= 0 else b""  # the object and its closing newline
+                if size < 0 or len(data) != size + 1:
+                    raise StoreError(f"git cat-file failed in {self.path}: "
+                                     f"{'unexpected output' if header else 'it stopped early'}")
+                yield data[:size]
+        finally:
+            if proc.poll() is None:
+                proc.kill()  # all answers read (git is about to exit) or the caller stopped early
+            proc.wait()
+            writer.join()
+            for pipe in (proc.stdout, proc.stderr):
+                if pipe is not None:
+                    pipe.close()
 
     def latest_meta(self, article: str, *, at: str | None = None) -> dict[str, Any] | None:
         """The newest meta.json of *article* (as of commit *at*, default `main`), or None when it is not there."""

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from referencing import Registry, Resource
 from rich.cells import cell_len
 
+import provtrack.lineagecache as lineagecache
 import provtrack.provenance as provenance
 from provtrack.blame import Blame, BlameLine, HistoryEvent, Lineage, ParagraphHistory
 from provtrack.model import Block, Change, SnapshotRef
@@ -112,7 +113,8 @@ def test_repeated_blames_read_the_cache_and_new_versions_cost_one_diff(story: St
     assert len(diffs) == 4  # the first blame is linear: one diff per version
     files = [p.name for p in lineage_files(story)]
     commits = [v.ref.commit for v in story.versions(fresh.ref.article)]
-    assert files == sorted([f"{c}.json" for c in commits] + [f"{commits[-1]}.trail.json"])
+    assert files == [f"{commits[0]}.json"]  # one segment file holds all five versions
+    assert json.loads(lineage_files(story)[0].read_text())["commits"] == commits
     assert blame(story, "harbour") == fresh and blame(story, "harbour@v3") == blame(story, "harbour@v3")
     assert len(diffs) == 4  # everything traced is cached
     fill(story, [[*STORY[-1], M]], start=6)
@@ -135,49 +137,56 @@ def test_uncached_blame_writes_nothing(story: Store) -> None:
     assert lineage_files(story) == []
 
 
-def test_tracing_resumes_from_the_nearest_checkpoint(tmp_path: Path, diffs: list[int], monkeypatch) -> None:
-    monkeypatch.setattr(provenance, "CHECKPOINT_EVERY", 4)
+def test_tracing_resumes_from_the_nearest_segment(tmp_path: Path, diffs: list[int], monkeypatch) -> None:
+    monkeypatch.setattr(lineagecache, "SEGMENT", 4)
     store = Store(tmp_path / "s", create=True)
     fill(store, [[A, B, C, *POOL[:k]] for k in range(10)])
     full = blame(store, "harbour")
     assert len(diffs) == 9
-    trails = [p for p in lineage_files(store) if p.name.endswith(".trail.json")]
-    assert len(trails) == 3  # v4, v8 and the newest traced version, v10
-    for path in lineage_files(store):
-        if not path.name.endswith(".trail.json"):
-            path.unlink()  # keep only the checkpoints
+    commits = [v.ref.commit for v in store.versions(full.ref.article)]
+    assert [p.name for p in lineage_files(store)] == sorted(f"{commits[k]}.json" for k in (0, 4, 8))  # v1-4, v5-8, v9-10
+    (store.git_dir / "provtrack" / "lineage" / f"{commits[4]}.json").unlink()  # lose the middle segment
     assert blame(store, "harbour@v7") == blame(store, "harbour@v7", use_cache=False)
-    assert len(diffs) == 9 + 3 + 6  # v5..v7 from the v4 trail; then the uncached blame traces from v1
-    assert blame(store, "harbour") == full and len(diffs) == 18  # v10 read from its trail file
+    assert len(diffs) == 9 + 3 + 6  # v5..v7 from the trail after v4; then the uncached blame traces from v1
+    assert blame(store, "harbour") == full and len(diffs) == 18  # v10 read from its segment
+    fill(store, [[A, C, B, *POOL[:9]], [A, B, C, *POOL[:10]]], start=11)  # the last segment grows
+    assert blame(store, "harbour") == blame(store, "harbour", use_cache=False) and len(diffs) == 18 + 2 + 11
+    last = json.loads((store.git_dir / "provtrack" / "lineage" / f"{commits[8]}.json").read_text())
+    assert len(last["commits"]) == 4  # v9-v12, rewritten with the two new versions
 
 
 @pytest.mark.parametrize("damage", ["garbage", "other algorithm", "other commit", "wrong shape", "later version"])
 def test_stale_or_damaged_cache_files_are_rebuilt(story: Store, diffs: list[int], damage: str) -> None:
     blame(story, "harbour")
-    expected = blame(story, "harbour@v4")  # a version with a step file and no trail
-    target = story.git_dir / "provtrack" / "lineage" / f"{expected.ref.commit}.json"
+    expected = blame(story, "harbour@v4")
+    [target] = lineage_files(story)
     data = json.loads(target.read_text())
     if damage == "garbage":
         target.write_text("{not json")
     elif damage == "other algorithm":
         target.write_text(json.dumps({**data, "algorithm": "0" * 20}))
     elif damage == "other commit":
-        target.write_text(json.dumps({**data, "commit": "f" * 40}))
+        target.write_text(json.dumps({**data, "commits": [*data["commits"][:3], "f" * 40, *data["commits"][4:]]}))
     elif damage == "wrong shape":
-        target.write_text(json.dumps({**data, "blocks": [[1, 1]]}))
+        target.write_text(json.dumps({**data, "steps": [*data["steps"][:3], [[1, 1]], *data["steps"][4:]]}))
     else:
-        target.write_text(json.dumps({**data, "blocks": [[9, 9, 0, "added", [], None]] * len(data["blocks"])}))
+        rows = [[9, 9, 0, "added", [], None]] * len(data["steps"][3])
+        target.write_text(json.dumps({**data, "steps": [*data["steps"][:3], rows, *data["steps"][4:]]}))
     before = len(diffs)
     assert blame(story, "harbour@v4") == expected
     assert len(diffs) > before  # traced again ...
-    assert json.loads(target.read_text()) == data  # ... and the file rewritten as it was
+    rewritten = json.loads(target.read_text())  # ... and the file rewritten, valid, up to the version traced
+    assert rewritten["commits"] == data["commits"][:4] and rewritten["steps"] == data["steps"][:4]
+    before = len(diffs)
+    assert blame(story, "harbour@v4") == expected and len(diffs) == before
 
 
 def test_a_cache_that_does_not_fit_the_version_is_not_trusted(story: Store) -> None:
     expected = blame(story, "harbour")
-    target = story.git_dir / "provtrack" / "lineage" / f"{expected.ref.commit}.json"
+    [target] = lineage_files(story)
     data = json.loads(target.read_text())
-    target.write_text(json.dumps({**data, "blocks": data["blocks"][:-1]}))  # valid, but one block short
+    last = [[1, 1, 0, "unchanged", [0], None]] * (len(expected.lines) - 1)  # valid, but one block short
+    target.write_text(json.dumps({**data, "steps": [*data["steps"][:-1], last]}))
     assert blame(story, "harbour") == expected
 
 

@@ -80,3 +80,23 @@ def test_tracing_with_a_memo_matches_tracing_without(versions: list[list[Block]]
         assert with_memo.step(blocks, changes) == without.step(blocks, diff_blocks(versions[k - 1], blocks)
                                                                if k else None)
     assert with_memo.trail() == without.trail()
+
+
+def test_diffs_without_detail_align_the_corpus_the_same() -> None:
+    """detail=False (what blame uses) drops word diffs and tags, never a change, kind or index."""
+    for old, new in corpus_pairs():
+        full, bare = diff_blocks(old, new), diff_blocks(old, new, detail=False)
+        assert [(c.kind, c.block_kind, c.old_indices, c.new_indices, c.old_text, c.new_text) for c in bare] == \
+            [(c.kind, c.block_kind, c.old_indices, c.new_indices, c.old_text, c.new_text) for c in full]
+        assert all(c.words is None and c.tags == () for c in bare if c.kind not in ("added", "removed"))
+
+
+@PROPERTY
+@given(histories)
+def test_tracing_diffs_without_detail_matches_tracing_full_diffs(versions: list[list[Block]]) -> None:
+    memo = TextMemo()
+    bare, full = Tracer(), Tracer()
+    for k, blocks in enumerate(versions):
+        changes = diff_blocks(versions[k - 1], blocks, memo=memo, detail=False) if k else None
+        assert bare.step(blocks, changes) == full.step(blocks, diff_blocks(versions[k - 1], blocks) if k else None)
+    assert bare.trail() == full.trail()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import subprocess
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, strategies as st
@@ -107,6 +108,21 @@ def test_versions_revisions_and_trailers(tmp_path):
             store.resolve(ART, bad)
     with pytest.raises(NotFoundError):
         store.versions("nothing") or store.resolve("nothing")
+
+
+def test_many_versions_read_in_one_stream_equal_one_by_one_reads(tmp_path):
+    store = Store(tmp_path / "s", create=True)
+    for n in range(1, 8):
+        _write(store, ART, n, "same text" if n % 3 else f"text \\ with\nnewline {n}", f"2026-02-05T0{n}:00:00+00:00")
+    refs = [v.ref for v in store.versions(ART)]
+    assert list(store.read_many_blocks(refs)) == [store.read_blocks(r) for r in refs]
+    assert list(store.read_many_blocks([])) == []
+    stream = store.read_many_blocks(refs)  # a reader that stops early leaves no git process behind
+    assert next(stream) == store.read_blocks(refs[0])
+    stream.close()
+    gone = replace(refs[0], article="other.example--gone-00000000")
+    with pytest.raises(NotFoundError, match="blocks.txt of other.example--gone-00000000@v1"):
+        list(store.read_many_blocks([refs[0], gone]))
 
 
 def test_commits_carry_fetch_time_and_plain_git_makes_sense(tmp_path):
