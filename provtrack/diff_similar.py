@@ -91,6 +91,7 @@ class TextMemo:
         self._words: dict[str, int] = {}
         self._sentences: dict[str, tuple[Counter[tuple[str, ...]], int]] = {}
         self._other: dict[tuple[str, str], Any] = {}
+        self._frequencies: dict[tuple[str, ...], Counter[str]] = {}  # see document_frequency
 
     def __len__(self) -> int:
         """Texts remembered (roughly: entries of the largest tables)."""
@@ -143,6 +144,18 @@ class TextMemo:
 
     def knows_words(self, key: str) -> bool:
         return key in self._words or key in self._tokens
+
+    def document_frequency(self, keys: tuple[str, ...]) -> Counter[str]:
+        """In how many of *keys* each token occurs. A history walk asks for one version's sample
+        twice running (as the new side of one diff and the old side of the next): the last few
+        answers are kept."""
+        found = self._frequencies.get(keys)
+        if found is None:
+            found = Counter(itertools.chain.from_iterable(map(self.distinct, keys)))
+            if len(self._frequencies) >= 4:
+                self._frequencies.pop(next(iter(self._frequencies)))
+            self._frequencies[keys] = found
+        return found
 
     def sentences(self, key: str) -> tuple[Counter[tuple[str, ...]], int]:
         found = self._sentences.get(key)
@@ -246,10 +259,10 @@ def set_template(old: Blocks, new: Blocks) -> None:
 def template_tokens(old: Blocks, new: Blocks) -> frozenset[str]:
     """The template tokens of both versions (a spread sample of blocks for long documents)."""
     step = max(1, (len(old.keys) + len(new.keys)) // TEMPLATE_SAMPLE)
-    sampled = [side.keys[i] for side in (old, new) for i in range(0, len(side.keys), step)]
-    distinct = old.memo.distinct
-    df = Counter(itertools.chain.from_iterable(map(distinct, sampled)))
-    return frozenset(t for t, n in df.items() if n > TEMPLATE_SHARE * len(sampled))
+    samples = [tuple(side.keys[::step]) for side in (old, new)]
+    df = old.memo.document_frequency(samples[0]) + old.memo.document_frequency(samples[1])
+    limit = TEMPLATE_SHARE * (len(samples[0]) + len(samples[1]))
+    return frozenset(t for t, n in df.items() if n > limit)
 
 
 @dataclass(frozen=True)

@@ -27,17 +27,20 @@ def blame(ctx: click.Context, spec: str, store_path: str, fmt: str) -> None:
       provtrack blame valleyledger --export-svg blame.svg
     """
     from provtrack.provenance import blame as run_blame
-    from provtrack.render.blamejson import blame_json
-    from provtrack.render.blameview import BlameView
-    from provtrack.render.markdown import blame_markdown
 
     export_check(ctx, fmt)
     result = run_blame(open_store(store_path), spec)
     if fmt == "json":
+        from provtrack.render.blamejson import blame_json
+
         click.echo(dumps(blame_json(result)))
     elif fmt == "markdown":
+        from provtrack.render.markdown import blame_markdown
+
         click.echo(blame_markdown(result), nl=False)
     else:
+        from provtrack.render.blameview import BlameView
+
         render_view(ctx, BlameView(result))
 
 
@@ -61,12 +64,14 @@ def history(ctx: click.Context, spec: str, block: str, store_path: str, fmt: str
       provtrack history valleyledger "people are still missing" --format json
     """
     from provtrack.provenance import paragraph_history
-    from provtrack.render.blamejson import history_json
-    from provtrack.render.blameview import HistoryView
 
     export_check(ctx, fmt)
     result = paragraph_history(open_store(store_path), spec, block)
     if fmt == "json":
+        from provtrack.render.blamejson import history_json
+
         click.echo(dumps(history_json(result)))
     else:
+        from provtrack.render.blameview import HistoryView
+
         render_view(ctx, HistoryView(result))
