@@ -224,11 +224,13 @@ class LineageCache:
         previous: Step | None = None
         for step in segment.steps:
             rows: list[Any] = []
+            before = previous.lineage if previous is not None else ()
             for lin, event, parents, rf in zip(step.lineage, step.events, step.parents, step.restored_from):
-                if (previous is not None and event == "unchanged" and len(parents) == 1 and rf is None
-                        and parents[0] < len(previous.lineage) and previous.lineage[parents[0]] == lin):
-                    rows.append(parents[0])
-                    continue
+                if event == "unchanged" and len(parents) == 1 and parents[0] < len(before) and rf is None:
+                    kept = before[parents[0]]
+                    if kept is lin or kept == lin:  # the tracer hands an unchanged block its parent's object
+                        rows.append(parents[0])
+                        continue
                 used.update((lin.origin, lin.last_changed) if rf is None else (lin.origin, lin.last_changed, rf))
                 rows.append([number[lin.origin], number[lin.last_changed], lin.edits, event, list(parents),
                              None if rf is None else number[rf]])
