@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from provtrack.diff_seq import matching_blocks
 from provtrack.model import normalize_text
 
 __all__ = ["HASH_SCHEME", "SAMPLE", "SHINGLE", "SHORT", "Resemblance", "fingerprint", "resemblance", "text_key", "words"]
@@ -34,6 +35,9 @@ NEAR_RATIO = 0.75
 CONTAINED = 0.9
 #: texts shorter than this many words are matched exactly or not at all
 MIN_NEAR_WORDS = 5
+#: above this many words a text's matching words come from the differ's anchored, work-bounded
+#: matcher instead of SequenceMatcher, which is quadratic on long repetitive text
+LONG_WORDS = 3000
 
 #: what shingle hashes depend on besides this module (see `_mix`)
 HASH_SCHEME = f"tuplehash-{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}-{sys.hash_info.width}"
@@ -113,10 +117,16 @@ def resemblance(tokens: list[str], earlier: list[str]) -> Resemblance | None:
     # quick_ratio (shared words, ignoring order) bounds ratio from above: most candidates stop here
     if matcher.quick_ratio() < NEAR_RATIO and not _may_contain(tokens, earlier):
         return None
-    ratio = matcher.ratio()
+    if max(len(tokens), len(earlier)) > LONG_WORDS:
+        shared = sum(size for _, _, size in matching_blocks(tokens, earlier, patience=True))
+        ratio = 2 * shared / (len(tokens) + len(earlier))
+    else:
+        ratio = matcher.ratio()
+        shared = -1  # counted below, only if needed
     if ratio >= NEAR_RATIO:
         return Resemblance("near", round(ratio, 3))
-    shared = sum(block.size for block in matcher.get_matching_blocks())
+    if shared < 0:
+        shared = sum(block.size for block in matcher.get_matching_blocks())
     if len(tokens) < len(earlier) and shared >= CONTAINED * len(tokens):
         return Resemblance("excerpt", round(ratio, 3))
     if len(earlier) < len(tokens) and shared >= CONTAINED * len(earlier):

@@ -48,6 +48,8 @@ class TraceResult:
     lines: tuple[TraceLine, ...]
     indexed_articles: int
     indexed_versions: int
+    #: set when a work limit made the search coarser (see `TraceIndex.lookup`)
+    notes: tuple[str, ...] = ()
 
     def count(self, status: str) -> int:
         return sum(1 for line in self.lines if line.status == status)
@@ -77,8 +79,9 @@ def trace_source(store: Store, source: str, *, rebuild: bool = False, stdin: Bin
         blocks, side = stored_document(store, stored).blocks, side_of(store, stored)
         article, version, until = stored.ref.article, stored.ref, stored.ref.fetched_at
     found = index.lookup(blocks, until=until)
-    lines = tuple(_line(i, block, occurrences, article) for i, (block, occurrences) in enumerate(zip(blocks, found)))
-    return TraceResult(side, article, version, lines, articles, versions)
+    lines = tuple(_line(i, block, occurrences, article)
+                  for i, (block, occurrences) in enumerate(zip(blocks, found.occurrences)))
+    return TraceResult(side, article, version, lines, articles, versions, found.notes)
 
 
 def _line(index: int, block: Block, occurrences: list[Occurrence], article: str | None) -> TraceLine:

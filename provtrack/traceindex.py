@@ -33,14 +33,22 @@ from provtrack.shingles import HASH_SCHEME, Resemblance, fingerprint, resemblanc
 from provtrack.store import REF, Store, article_dir, parse_trailers
 from provtrack.timeutil import parse_timestamp
 
-__all__ = ["INDEX_FILE", "Occurrence", "TraceIndex"]
+__all__ = ["INDEX_FILE", "Lookup", "Occurrence", "TraceIndex"]
 
 INDEX_FILE = "trace.sqlite3"
 INDEX_FORMAT = f"2/{HASH_SCHEME}"  # 2: shingles hashed from cached word hashes
 #: postings read per shingle: a phrase in thousands of texts says little about any one of them
 _POSTINGS_PER_SHINGLE = 200
+#: a shingle held by more texts than this is a phrase of the house style ("of the county council"):
+#: it proposes candidates only for a text that has no rarer shingle
+_COMMON_SHINGLE = 64
+#: shingles of one text looked up: its smallest hashes, so any long copy of it shares most of them
+_LOOKUP_SHINGLES = 256
 #: candidates confirmed word by word per block (best shingle overlap first)
 _CANDIDATES = 12
+#: word-by-word confirmations in one trace; past this, blocks are matched exactly only and the
+#: result says so (a page of 60,000 near-identical lines would otherwise take minutes)
+_MAX_CONFIRMATIONS = 20_000
 #: a snapshot builds a missing index itself only for stores this small; bigger ones wait for `trace`
 _BUILD_ON_SNAPSHOT = 2000
 
@@ -221,16 +229,26 @@ class TraceIndex:
                 return 0, 0
         return int(row[0]), int(row[1])
 
-    def lookup(self, blocks: Sequence[Block], *, until: str | None = None) -> list[list[Occurrence]]:
+    def lookup(self, blocks: Sequence[Block], *, until: str | None = None) -> Lookup:
         """For each block, every article holding the same or nearly the same text, earliest version first.
+
+        Work is bounded (see `_MAX_CONFIRMATIONS`); when the bound was reached, later blocks
+        were matched exactly only, and the lookup's notes say so.
 
         Args:
             until: only versions fetched at or before this time count (tracing a stored version).
         """
         tokens = [words(block.text) for block in blocks]
         limit = parse_timestamp(until) if until else None
+        search = _Search()
         with closing(self._connect()) as db:
-            found: list[dict[int, Resemblance]] = [self._similar(db, t) for t in tokens]
+            by_text: dict[int, dict[int, Resemblance]] = {}  # the same text twice is looked up once
+            found: list[dict[int, Resemblance]] = []
+            for t in tokens:
+                key = text_key(t) if t else 0
+                if t and key not in by_text:
+                    by_text[key] = search.similar(db, t, key)
+                found.append(by_text[key] if t else {})
             wanted = sorted({text_id for matches in found for text_id in matches})
             places: dict[int, list[SnapshotRef]] = {}
             for chunk in _chunks(wanted, 500):
@@ -250,23 +268,68 @@ class TraceIndex:
                     if seen is None or _sort_key(Occurrence(ref, how)) < _sort_key(seen):
                         earliest[ref.article] = Occurrence(ref, how)
             result.append(sorted(earliest.values(), key=_sort_key))
-        return result
+        return Lookup(result, search.notes())
 
-    def _similar(self, db: sqlite3.Connection, tokens: list[str]) -> dict[int, Resemblance]:
+
+@dataclass(frozen=True)
+class Lookup:
+    """What `TraceIndex.lookup` found: per block, its occurrences; and notes on any work limit reached."""
+
+    occurrences: list[list[Occurrence]]
+    notes: tuple[str, ...] = ()
+
+
+class _Search:
+    """Finds indexed texts like a given one, within one trace's work budget."""
+
+    def __init__(self) -> None:
+        self.confirmations_left = _MAX_CONFIRMATIONS
+        self.skipped = 0  # blocks matched exactly only, once the budget ran out
+        self.postings: dict[int, list[int]] = {}  # shingle -> text ids (up to _COMMON_SHINGLE + 1)
+
+    def notes(self) -> tuple[str, ...]:
+        if not self.skipped:
+            return ()
+        return (f"near copies not searched for {self.skipped:,} block{'s' if self.skipped > 1 else ''} "
+                f"(work limit of {_MAX_CONFIRMATIONS:,} comparisons reached); exact copies are still found",)
+
+    def _posting(self, db: sqlite3.Connection, h: int, size: int) -> list[int]:
+        known = self.postings.get(h)
+        if known is None or (len(known) > _COMMON_SHINGLE and size > len(known)):
+            known = [row[0] for row in db.execute("SELECT text_id FROM shingles WHERE h = ? LIMIT ?", (h, size))]
+            if len(self.postings) > 200_000:
+                self.postings.clear()
+            self.postings[h] = known
+        return known[:size]
+
+    def similar(self, db: sqlite3.Connection, tokens: list[str], key: int) -> dict[int, Resemblance]:
         """Indexed texts that are the same as or nearly the same as *tokens*, by text id."""
-        if not tokens:
-            return {}
         found: dict[int, Resemblance] = {}
-        row = db.execute("SELECT id FROM texts WHERE key = ?", (text_key(tokens),)).fetchone()
+        row = db.execute("SELECT id FROM texts WHERE key = ?", (key,)).fetchone()
         if row is not None:
             found[row[0]] = Resemblance("exact", 1.0)
+        if self.confirmations_left <= 0:
+            self.skipped += 1
+            return found
+        hashes = fingerprint(tokens)[:_LOOKUP_SHINGLES]
         shared: dict[int, int] = {}
-        for h in fingerprint(tokens):
-            for (text_id,) in db.execute("SELECT text_id FROM shingles WHERE h = ? LIMIT ?", (h, _POSTINGS_PER_SHINGLE)):
+        common: list[int] = []
+        for h in hashes:
+            posting = self._posting(db, h, _COMMON_SHINGLE + 1)
+            if len(posting) > _COMMON_SHINGLE:
+                common.append(h)
+                continue
+            for text_id in posting:
                 if text_id not in found:
                     shared[text_id] = shared.get(text_id, 0) + 1
+        if len(common) == len(hashes):  # nothing rarer: the common phrases are all there is to go on
+            for h in common:
+                for text_id in self._posting(db, h, _POSTINGS_PER_SHINGLE):
+                    if text_id not in found:
+                        shared[text_id] = shared.get(text_id, 0) + 1
         best = sorted(shared, key=lambda t: -shared[t])[:_CANDIDATES]
         if best:
+            self.confirmations_left -= len(best)
             marks = ",".join("?" * len(best))
             for text_id, blob in db.execute(f"SELECT id, words FROM texts WHERE id IN ({marks})", best):
                 how = resemblance(tokens, zlib.decompress(blob).decode("utf-8").split(" "))

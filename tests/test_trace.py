@@ -359,3 +359,50 @@ def test_trace_view_exact_output():
         "\n"
         "3 blocks: 1 found earlier in other articles, 1 first seen in this article, 1 with no known origin\n"
     )
+
+
+# -- bounded work on hostile pages ----------------------------------------------------------------
+
+def _page(paragraphs: list[str]) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<html><head><title>Minutes</title></head><body><article><h1>Gullhaven minutes</h1>{body}</article></body></html>".encode()
+
+
+def test_many_near_identical_lines_trace_without_comparing_each_to_all(tmp_path, monkeypatch):
+    """Lines of one house template share common shingles; only rare ones propose candidates."""
+    import provtrack.shingles as shingles_module
+
+    lines = [f"Item {i} on the agenda of the fictional Gullhaven harbour committee was deferred." for i in range(400)]
+    original, reworded = tmp_path / "minutes.html", tmp_path / "copy.html"
+    original.write_bytes(_page(lines))
+    store = Store(tmp_path / "store", create=True)
+    snapshot(store, str(original), url="https://gull.example/minutes", at="2026-03-01T09:00Z")
+    copy = [*lines[:5], "Item 7 on the agenda of the fictional Gullhaven harbour committee was deferred again."]
+    reworded.write_bytes(_page(copy))
+    calls = []
+    real = shingles_module.SequenceMatcher
+    monkeypatch.setattr(shingles_module, "SequenceMatcher", lambda *a, **k: calls.append(1) or real(*a, **k))
+    result = trace_source(store, str(reworded))
+    assert [line.origin.resemblance.match for line in result.lines[1:]] == ["exact"] * 5 + ["near"]
+    assert result.lines[-1].origin.resemblance.similarity > 0.75 and not result.notes
+    assert len(calls) < 100  # not 6 x 12 candidates x the whole template
+
+
+def test_a_work_limit_keeps_exact_matches_and_says_what_it_skipped(ledger, monkeypatch, run, tmp_path):
+    import provtrack.traceindex as traceindex
+
+    monkeypatch.setattr(traceindex, "_MAX_CONFIRMATIONS", 1)
+    result = trace_source(ledger, str(COPY))
+    assert [s for s, _ in _statuses(result)].count("elsewhere") >= 2  # the exact copies are still found
+    assert result.notes and "work limit" in result.notes[0]
+    view = io.StringIO()
+    Console(file=view, width=100, color_system=None, theme=THEME).print(TraceView(result))
+    assert "note: near copies not searched for" in view.getvalue()
+
+
+def test_a_huge_repetitive_paragraph_is_compared_in_bounded_time():
+    long = ["word"] * 200_000
+    assert resemblance(long, long[:-10]).match == "near"  # SequenceMatcher alone is quadratic here
+    varied = [f"w{i % 997}" for i in range(50_000)]
+    assert resemblance(varied[:20_000], varied).match == "excerpt"
+    assert resemblance(varied, [f"x{i}" for i in range(50_000)]) is None

@@ -25,6 +25,8 @@ def trace_json(result: TraceResult) -> dict[str, Any]:
         "version": result.version.to_json() if result.version else None,
         "index": {"articles": result.indexed_articles, "versions": result.indexed_versions},
         "summary": {status: result.count(status) for status in STATUSES},
+        "coarse": bool(result.notes),
+        "notes": list(result.notes),
         "blocks": [{"index": line.index, "kind": line.block.kind, "text": line.block.text, "status": line.status,
                     "articles": line.articles, "origin": _occurrence(line.origin),
                     "elsewhere": _occurrence(line.elsewhere)}

@@ -66,6 +66,8 @@ class TraceView:
         if result.version is not None:
             scope += f", counting versions fetched up to {fmt_time(result.version.fetched_at)}"
         yield Text(scope, style="provtrack.meta")
+        for note in result.notes:
+            yield safe_text(f"note: {note}", "provtrack.tag")
         yield Text()
         for line in result.lines:
             yield from self._entry(line)
