@@ -33,6 +33,7 @@ class GitWriter:
     def __init__(self, repo: git.Repo, ref: str) -> None:
         self.repo = repo
         self.ref = ref
+        self._trees: dict[bytes, Entries] = {}  # tree id -> its entries (trees never change)
 
     def write_object(self, kind: str, data: bytes) -> bytes:
         """Store *data* as a loose object of *kind*; returns its binary id."""
@@ -51,15 +52,29 @@ class GitWriter:
         return self.write_object("tree", buf.getvalue())
 
     def entries(self, commit: str | None, path: str) -> Entries:
+        """The entries of the tree at *path* in *commit* ({} when there is none).
+
+        Trees are parsed here rather than through gitpython's objects, which validate and
+        build an object per entry: the `articles/` trees of a big store have hundreds each.
+        """
         if commit is None:
             return {}
-        try:
-            tree = self.repo.commit(commit).tree
-            if path:
-                tree = tree / path
-        except KeyError:
-            return {}
-        return {item.name: (item.binsha, item.mode) for item in tree}
+        entries = self._tree_entries(self.repo.commit(commit).tree.binsha)
+        for part in path.split("/") if path else ():
+            found = entries.get(part)
+            if found is None or found[1] != MODE_TREE:
+                return {}
+            entries = self._tree_entries(found[0])
+        return dict(entries)
+
+    def _tree_entries(self, binsha: bytes) -> Entries:
+        known = self._trees.get(binsha)
+        if known is None:
+            known = _parse_tree(self.repo.odb.stream(binsha).read())
+            if len(self._trees) >= 256:
+                self._trees.clear()
+            self._trees[binsha] = known
+        return known
 
     def commit(self, tree: str, parent: str | None, message: str, date: str | None) -> str:
         """`git commit-tree` (which honours the store's signing configuration); returns the commit.
@@ -351,3 +366,17 @@ class PackWriter:
         """Drop the temporary pack (nothing it held becomes part of the repository)."""
         self._file.close()
         self.path.unlink(missing_ok=True)
+
+
+def _parse_tree(data: bytes) -> Entries:
+    """Entries of a raw tree object: repeated `<octal mode> <name>NUL<20-byte id>`."""
+    entries: Entries = {}
+    pos, end = 0, len(data)
+    while pos < end:
+        space = data.index(b" ", pos)
+        nul = data.index(b"\0", space)
+        mode = int(data[pos:space], 8)
+        name = data[space + 1:nul].decode("utf-8", "surrogateescape")
+        entries[name] = (data[nul + 1:nul + 21], mode)
+        pos = nul + 21
+    return entries

@@ -209,3 +209,16 @@ def test_many_processes_creating_one_store_all_succeed(tmp_path):
         outputs = [p.communicate()[0] for p in procs]
         assert all(p.returncode == 0 for p in procs), outputs
         assert len(list(Store(store).articles())) == 8
+
+
+def test_tree_entries_read_without_gitpython_objects_match_gitpython(tmp_path):
+    store = Store(tmp_path / "s", create=True)
+    _write(store, ART, 1, "one", "2026-02-05T08:00:00+00:00")
+    _write(store, "other.example--x-99999999", 1, "elsewhere", "2026-02-05T09:00:00+00:00")
+    head = store.head()
+    writer = store._git
+    for path in ("", "articles", article_dir(ART).rsplit("/", 1)[0], article_dir(ART)):
+        tree = store.repo.commit(head).tree / path if path else store.repo.commit(head).tree
+        assert writer.entries(head, path) == {item.name: (item.binsha, item.mode) for item in tree}
+    assert writer.entries(head, "articles/nothing") == {} and writer.entries(head, f"{article_dir(ART)}/{BLOCKS_FILE}") == {}
+    assert writer.entries(None, "") == {}
