@@ -521,6 +521,19 @@ def test_colour_auto_honours_force_color_and_no_color(plain_env: None, monkeypat
     assert "\x1b[32m" not in render(DiffView(DIFF), 80, color="auto")
 
 
+def test_no_color_wins_over_force_color_and_a_false_force_color_forces_nothing(
+        plain_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b" not in render(DiffView(DIFF), 80, color="auto")  # not even bold: NO_COLOR wins
+    monkeypatch.delenv("NO_COLOR")
+    for value in ("0", "false", "FALSE", "no", "off", ""):
+        monkeypatch.setenv("FORCE_COLOR", value)
+        assert "\x1b" not in render(DiffView(DIFF), 80, color="auto"), value
+    monkeypatch.setenv("FORCE_COLOR", "true")
+    assert "\x1b[32m" in render(DiffView(DIFF), 80, color="auto")
+
+
 def test_make_console_never_interprets_markup_or_emoji() -> None:
     console = make_console(color="never", file=io.StringIO(), width=40)
     console.print("[bold]x[/] :smile:")

@@ -324,6 +324,31 @@ def test_colour_follows_the_environment_and_the_option(tmp_path: Path, monkeypat
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\x1b[" not in run()
     assert "\x1b[" in run("--color", "always")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" not in run()  # NO_COLOR beats FORCE_COLOR
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "0")
+    assert "\x1b[" not in run()  # FORCE_COLOR=0 forces nothing
+
+
+def test_color_after_the_command_is_the_global_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from provtrack.store import Store
+    from provtrack.tracker import snapshot
+
+    store = Store(tmp_path / "s", create=True)
+    snapshot(store, "-", url="https://paper.example/a", at="2026-03-01T09:00Z", stdin=io.BytesIO(b"Words here."))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for args in (["log", "paper", "--color", "always"], ["log", "paper", "--color=always"],
+                 ["--color", "never", "log", "paper", "--color", "always"]):
+        result = CliRunner().invoke(cli, [*args, "--store", str(store.path)])
+        assert result.exit_code == 0, result.output
+        assert "\x1b[" in result.stdout
+    result = CliRunner().invoke(cli, ["--color", "always", "log", "paper", "--color", "never", "--store", str(store.path)])
+    assert "\x1b[" not in result.stdout
+    result = CliRunner().invoke(cli, ["feed", "list", "--color", "never", "--store", str(store.path)])
+    assert result.exit_code == 0, result.output
 
 
 # -- the commands: exports, markdown, --no-pager -------------------------------------------------------

@@ -116,8 +116,28 @@ def export_check(ctx: click.Context, fmt: str) -> None:
         raise UsageError(f"--export-html and --export-svg draw the terminal view; drop --format {fmt}")
 
 
+_COLOR = click.Choice(["auto", "always", "never"])
+
+
+def _late_color(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:  # `provtrack log X --color never` means what `provtrack --color never log X` does
+        ctx.find_root().params["color"] = value
+
+
 class ProvtrackGroup(click.Group):
-    """Turns expected failures into one line on stderr and an exit code; never a traceback."""
+    """Turns expected failures into one line on stderr and an exit code; never a traceback.
+
+    Every command also accepts the global `--color` after its name, where people type it.
+    """
+
+    group_class = type  # `feed` and its subcommands get the same treatment
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any("--color" in getattr(p, "opts", ()) for p in cmd.params):
+            cmd.params.append(click.Option(["--color"], type=_COLOR, default=None, expose_value=False,
+                                           callback=_late_color, hidden=True,
+                                           help="The global --color, given after the command."))
+        super().add_command(cmd, name)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -163,7 +183,7 @@ def _fail(message: str, code: int) -> None:
 
 @click.group(cls=ProvtrackGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="provtrack")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+@click.option("--color", type=_COLOR, default="auto", show_default=True,
               help="Colour in terminal output (NO_COLOR and FORCE_COLOR are honoured with auto).")
 @click.option("--store", "store_path", metavar="DIR", envvar="PROVTRACK_STORE",
               help="Snapshot store for every command (default ./snapshots); also PROVTRACK_STORE.")

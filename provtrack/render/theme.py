@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import IO, Any
 
 from rich.console import Console
@@ -55,6 +57,21 @@ STYLES: dict[str, str] = {
 THEME = Theme(STYLES)
 
 COLOR_CHOICES = ("auto", "always", "never")
+#: FORCE_COLOR values that do not force colour (as Node, pytest and others read them).
+_NOT_FORCING = frozenset({"", "0", "false", "no", "off"})
+
+
+def color_environ(environ: Mapping[str, str] | None = None) -> tuple[dict[str, str], bool]:
+    """The environment rich should see for `--color auto`, and whether colour is off by NO_COLOR.
+
+    NO_COLOR (set to anything non-empty, https://no-color.org) wins over FORCE_COLOR; a
+    FORCE_COLOR of `0`, `false`, `no` or `off` does not force colour.
+    """
+    env = dict(os.environ if environ is None else environ)
+    no_color = env.get("NO_COLOR", "") != ""
+    if no_color or env.get("FORCE_COLOR", "").strip().lower() in _NOT_FORCING:
+        env.pop("FORCE_COLOR", None)
+    return env, no_color
 
 
 def make_console(*, color: str = "auto", file: IO[str] | None = None, width: int | None = None,
@@ -62,7 +79,8 @@ def make_console(*, color: str = "auto", file: IO[str] | None = None, width: int
     """A console with the provtrack theme that never interprets markup, emoji or highlighting.
 
     Args:
-        color: "auto" (rich's detection, honouring NO_COLOR and FORCE_COLOR), "always" or "never".
+        color: "auto" (rich's detection; NO_COLOR turns every style off and beats FORCE_COLOR, see
+            `color_environ`), "always" or "never".
     """
     if color not in COLOR_CHOICES:
         raise ValueError(f"color must be one of {COLOR_CHOICES}, not {color!r}")
@@ -79,4 +97,7 @@ def make_console(*, color: str = "auto", file: IO[str] | None = None, width: int
         if console.color_system is None:
             console = build(force_terminal=True, no_color=False, color_system="standard")
         return console
-    return build()
+    env, no_color = color_environ()
+    if no_color:  # no SGR at all, bold and dim included: only the terminal's own rendering
+        return build(no_color=True, color_system=None, _environ=env)
+    return build(_environ=env)
