@@ -386,7 +386,7 @@ fetched 2026-03-03 09:00 UTC · commit 5e6f7a8b9c · 3 blocks
 
 ¶ paragraph · vN where its lineage began → vM its last change · ×E edits
 
-¶1  v1 → v2 ×1 │ Council backs harbour budget
+¶1  v1 → v2 ×1 │ Title: Council backs harbour budget
 ¶2  v1         │ Residents protested outside the town hall for most of the
                │ afternoon session.
 ¶3  v3         │ The mayor declined to comment on the protest when reached by
@@ -411,7 +411,7 @@ fetched 2026-03-03 09:00 UTC · commit
 → vM its last change · ×E edits
 
 ¶1  v1 → v2 ×1
-  │ Council backs harbour budget
+  │ Title: Council backs harbour budget
 ¶2  v1
   │ Residents protested outside the town
   │ hall for most of the afternoon

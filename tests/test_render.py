@@ -398,13 +398,13 @@ canonical  https://news.example/2026/02/minister-teachers
 language   en
 source     html · utf-8 (from http) · provtrack 0.1.0
 
-¶1  Minister promises 5,000 teachers
+¶1  Title: Minister promises 5,000 teachers
 
 ¶2  Schools in the district have struggled for years.
 
 ¶3  │ We will not stop until every class has a teacher.
 
-¶4  Where the teachers go
+¶4  Heading: Where the teachers go
 
 ¶5  • Leeds: 300
 ¶6  • York: 200
@@ -673,7 +673,7 @@ def test_document_view() -> None:
 
 def test_document_view_blocks_only_and_empty() -> None:
     assert render(DocumentView(Document(DOC.blocks[:2]), blocks_only=True), 60) == """\
-¶1  Minister promises 5,000 teachers
+¶1  Title: Minister promises 5,000 teachers
 
 ¶2  Schools in the district have struggled for years.
 """

@@ -7,7 +7,9 @@ import re
 import pytest
 from test_render import DIFF, render
 
+from provtrack.model import Block, Change, Diff, Side
 from provtrack.render import DiffView
+from provtrack.render.escapes import marker_escape
 from provtrack.render.diffview import SIDE_BY_SIDE_WIDTH, body_entries, is_shown, ordered_changes
 from provtrack.render.markdown import diff_markdown
 
@@ -250,3 +252,64 @@ def test_the_demo_makes_plain_what_changed_and_when(run, demo, monkeypatch) -> N
     assert "¶6   v1 → v2    │ Caption: Rescue boats on Quarry Street in Millbrook on Thursday morning." in blame
     assert "(duplicate of ¶5)" in blame
     assert re.search(r"¶8   v3         │ Critics were quick", blame)
+
+
+# -- marker-like article text and block kinds without colour ----------------------------------------
+
+
+M_OLD = (Block("heading", "Notices [-as printed-]"),
+         Block("paragraph", "The notice read [-12-] in the old style, {+sic+}."),
+         Block("paragraph", "Rescuers counted [-12-] people."),
+         Block("quote", "Keep {+calm+}."))
+M_NEW = (M_OLD[0], M_OLD[1], Block("paragraph", "Rescuers counted [-12-]{+14+} people."), M_OLD[3])
+M_DIFF = Diff(Side("a.md", "a" * 64), Side("b.md", "b" * 64), M_OLD, M_NEW, (
+    Change("changed", "paragraph", (2,), (2,), M_OLD[2].text, M_NEW[2].text, 0.9, ("numbers",),
+           (("=", "Rescuers counted [-12-]"), ("+", "{+14+}"), ("=", " people."))),))
+
+MARKED_60 = """\
+old  a.md
+     sha256 aaaaaaaaaaaa
+new  b.md
+     sha256 bbbbbbbbbbbb
+¶ numbers count blocks from 1
+
+  Heading: Notices \\[-as printed-\\]
+
+  The notice read \\[-12-\\] in the old style, \\{+sic+\\}.
+
+~ CHANGED  paragraph · ¶3 [numbers]
+  Rescuers counted \\[-12-\\]{+\\{+14+\\}+} people.
+
+  Quote: Keep \\{+calm+\\}.
+
+~1 changed · 3 unchanged
+"""
+
+
+def test_marker_like_article_text_is_escaped_so_only_real_edits_read_as_edits() -> None:
+    assert render(DiffView(M_DIFF, layout="inline"), 60) == MARKED_60
+    side = render(DiffView(M_DIFF, layout="side-by-side"), 60)
+    assert """\
+  old ¶3                       │ new ¶3
+  Rescuers counted \\[-12-\\]    │ Rescuers counted
+  people.                      │ \\[-12-\\]{+\\{+14+\\}+}
+                               │ people.
+""" in side
+    # the Markdown report escapes the same article text with the same backslashes
+    assert "Rescuers counted \\[-12-\\]**{+14+}** people." in diff_markdown(M_DIFF)
+
+
+@pytest.mark.parametrize(("text", "inside", "escaped"), [
+    ("[-12-]", "", "\\[-12-\\]"), ("{+14+}", "", "\\{+14+\\}"), ("[bold] a-b c+d [+x-}", "", "[bold] a-b c+d [+x-}"),
+    ("[-]", "", "\\[-\\]"), ("\\[-x", "", "\\\\\\[-x"), ("a-\\]", "", "a-\\\\\\]"),
+    ("]x", "-", "\\]x"), ("a[", "-", "a\\["), ("}q{", "+", "\\}q\\{"), ("a-b", "-", "a-b"),
+])
+def test_marker_escape(text: str, inside: str, escaped: str) -> None:
+    assert marker_escape(text, inside=inside) == escaped
+
+
+def test_a_backslash_before_a_marker_is_doubled() -> None:
+    words = (("=", "path C:\\"), ("+", "x"), ("=", " end"))
+    from provtrack.render.diffview import word_diff
+
+    assert word_diff(words).plain == "path C:\\\\{+x+} end"

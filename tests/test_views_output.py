@@ -46,7 +46,7 @@ fetched 2026-02-05 10:20 UTC · commit 5e6f7a8b9c · 6 blocks
 
 ¶ paragraph · vN where its lineage began → vM its last change · ×E edits
 
-¶1  v1 → v3 ×1 │ Minister promises 5,000 teachers
+¶1  v1 → v3 ×1 │ Title: Minister promises 5,000 teachers
 ¶2  v1         │ Schools in the district have struggled for years.
 ¶3  v1         │ Caption: Photo: The minister at a school in Leeds.
 ¶4  v3         │ Critics said the figure was unrealistic.
@@ -72,7 +72,8 @@ fetched 2026-02-05 10:20 UTC · commit
 → vM its last change · ×E edits
 
 ¶1  v1 → v3 ×1
-  │ Minister promises 5,000 teachers
+  │ Title: Minister promises 5,000
+  │ teachers
 ¶2  v1
   │ Schools in the district have
   │ struggled for years.
@@ -111,7 +112,7 @@ def test_blame_view_in_colour() -> None:
     lines = out.splitlines()
     # this version bright green, the oldest dim; a duplicate flagged in the duplicate colour
     assert lines[6] == ("\x1b[2m¶1  \x1b[0m\x1b[2mv1\x1b[0m\x1b[2m → \x1b[0m\x1b[1;32mv3\x1b[0m\x1b[2m ×1\x1b[0m "
-                        "\x1b[2m│ \x1b[0m\x1b[1mMinister promises 5,000 teachers\x1b[0m")
+                        "\x1b[2m│ \x1b[0m\x1b[2mTitle: \x1b[0m\x1b[1mMinister promises 5,000 teachers\x1b[0m")
     assert lines[10] == ("\x1b[2m¶5  \x1b[0m\x1b[2mv1\x1b[0m\x1b[2m → \x1b[0m\x1b[1;32mv3\x1b[0m    \x1b[2m│ \x1b[0m"
                          "\x1b[2mCaption: \x1b[0m\x1b[3mPhoto: The minister at a school in Leeds.\x1b[0m"
                          "\x1b[35m (duplicate of ¶3)\x1b[0m")

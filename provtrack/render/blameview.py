@@ -17,7 +17,8 @@ from rich.text import Text
 from ..blame import Blame, BlameLine, HistoryEvent, ParagraphHistory
 from ..model import SnapshotRef, duplicate_groups
 from .diffview import BADGES, heading, plural, positions, word_diff
-from .layout import Gutter, fmt_time, para, paras, stripped_lines
+from .escapes import marker_escape
+from .layout import BLOCK_STYLES, Gutter, fmt_time, labelled, para, paras, stripped_lines
 from .safe import safe_text
 
 #: Shades of a version label by age, newest first: this very version, the newest third of the
@@ -25,11 +26,6 @@ from .safe import safe_text
 AGE_STYLES: tuple[Style, ...] = (Style(color="green", bold=True), Style(color="yellow"), Style(), Style(dim=True))
 #: Narrower than this many cells for the text, a blame row puts its gutter on a line of its own.
 MIN_TEXT = 24
-#: Block kinds drawn in their own style, as the document view does.
-_KIND_STYLES = {"title": "provtrack.title", "heading": "provtrack.heading", "caption": "provtrack.caption",
-                "quote": "provtrack.quote"}
-#: Block kinds named before their text, as in `show`.
-_LABELS = {"caption": "Caption: ", "quote": "Quote: ", "list_item": "• "}
 _EVENT_BADGES = {**BADGES, "added": "+ FIRST APPEARED", "restored": "+ RESTORED"}
 _EVENT_STYLES = {"restored": "provtrack.added"}
 
@@ -80,9 +76,7 @@ class _Row:
 
 def blame_text(line: BlameLine, *, copy_of: int | None = None) -> Text:
     """A blamed block as the document view shows it: `Caption:` labelled, a duplicate flagged."""
-    text = safe_text(line.block.text, _KIND_STYLES.get(line.block.kind, ""))
-    if line.block.kind in _LABELS:
-        text = Text.assemble(Text(_LABELS[line.block.kind], style="provtrack.label"), text)
+    text = labelled(line.block.kind, safe_text(line.block.text, BLOCK_STYLES.get(line.block.kind, "")))
     if copy_of is not None:
         text.append(f" (duplicate of {para(copy_of)})", style="provtrack.duplicated")
     return text
@@ -192,8 +186,9 @@ class HistoryView:
         facts.append(plural(lin.edits, "edit") if lin.edits else "no edits")
         items: list[RenderableType] = [title, safe_text(history.article_url, "provtrack.url"),
                                        Text(" · ".join(facts), style="provtrack.provenance"),
-                                       Gutter("  ", safe_text(history.block.text,
-                                                              _KIND_STYLES.get(history.block.kind, "")))]
+                                       Gutter("  ", labelled(history.block.kind, safe_text(
+                                           marker_escape(history.block.text),
+                                           BLOCK_STYLES.get(history.block.kind, ""))))]
         groups: list[list[HistoryEvent]] = []
         for event in history.events:
             if groups and groups[-1][0].ref == event.ref:
@@ -230,18 +225,20 @@ class HistoryView:
     def _event_text(event: HistoryEvent, style: str) -> list[RenderableType]:
         change = event.change
         if event.kind in ("added", "restored", "duplicated"):
-            return [Gutter(Text("+ ", style=style), safe_text(change.new_text or "", style), repeat=True)]
+            return [Gutter(Text("+ ", style=style), safe_text(marker_escape(change.new_text or ""), style),
+                           repeat=True)]
         if event.kind == "removed" and change.kind == "removed":
-            return [Gutter(Text("- ", style=style), safe_text(change.old_text or "", style), repeat=True)]
+            return [Gutter(Text("- ", style=style), safe_text(marker_escape(change.old_text or ""), style),
+                           repeat=True)]
         rows: list[RenderableType] = []
         if event.kind == "removed":
             rows.append(Gutter("  ", Text(f"its text was {change.kind} here into other text:", style="provtrack.meta")))
         if change.words is not None and any(op != "=" for op, _ in change.words):
             rows.append(Gutter("  ", word_diff(change.words, paragraph_marks=change.kind in ("split", "merged"))))
         elif change.old_text != change.new_text and change.words is None:
-            rows.append(Gutter(Text("- ", style="provtrack.removed"), safe_text(change.old_text or "",
-                                                                                "provtrack.removed"), repeat=True))
-            rows.append(Gutter(Text("+ ", style="provtrack.added"), safe_text(change.new_text or "",
-                                                                              "provtrack.added"), repeat=True))
+            rows.append(Gutter(Text("- ", style="provtrack.removed"),
+                               safe_text(marker_escape(change.old_text or ""), "provtrack.removed"), repeat=True))
+            rows.append(Gutter(Text("+ ", style="provtrack.added"),
+                               safe_text(marker_escape(change.new_text or ""), "provtrack.added"), repeat=True))
         return rows
 

@@ -10,7 +10,8 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.text import Text
 
 from ..model import Block, Change, Diff, Side, summary_line
-from .layout import Gutter, para, paras, provenance_lines, side_parts, stripped_lines
+from .escapes import marker_escape
+from .layout import Gutter, labelled, para, paras, provenance_lines, side_parts, stripped_lines
 from .safe import safe_text
 from .sidebyside import block_texts, side_by_side
 
@@ -42,17 +43,21 @@ def plural(count: int, word: str) -> str:
 
 
 def word_diff(words: tuple[tuple[str, str], ...], *, paragraph_marks: bool = False) -> Text:
-    """Inline word diff with git's plain markers: `[-removed-]{+added+}`, styled as well."""
+    """Inline word diff with git's plain markers: `[-removed-]{+added+}`, styled as well.
+
+    Article text that looks like a marker is escaped (`\\[-12-\\]`), so only real edits read as edits.
+    """
     out = Text()
-    for op, segment in words:
+    last = len(words) - 1
+    for number, (op, segment) in enumerate(words):
         if paragraph_marks:
             segment = segment.replace("\n\n", "¶")
         if op == "-":
-            out.append_text(safe_text(f"[-{segment}-]", "provtrack.word.removed"))
+            out.append_text(safe_text(f"[-{marker_escape(segment, inside='-')}-]", "provtrack.word.removed"))
         elif op == "+":
-            out.append_text(safe_text(f"{{+{segment}+}}", "provtrack.word.added"))
+            out.append_text(safe_text(f"{{+{marker_escape(segment, inside='+')}+}}", "provtrack.word.added"))
         else:
-            out.append_text(safe_text(segment))
+            out.append_text(safe_text(marker_escape(segment, before_marker=number < last)))
     return out
 
 
@@ -281,10 +286,8 @@ class DiffView:
 
     def _context(self, index: int) -> Gutter:
         block = self.diff.new_blocks[index]
-        text = safe_text(block.text, "provtrack.context")
-        if block.kind == "caption":  # as `show` labels it: a caption is not body text
-            text = Text.assemble(Text("Caption: ", style="provtrack.label"), text)
-        return Gutter("  ", text)
+        # named as `blame` names it (a heading or caption is not body text); marker-like text escaped
+        return Gutter("  ", labelled(block.kind, safe_text(marker_escape(block.text), "provtrack.context")))
 
     def _change(self, change: Change, *, side: bool = False) -> Group:
         parts: list[RenderableType] = [change_header(change, self.diff.new_blocks)]
@@ -304,16 +307,16 @@ class DiffView:
         if change.kind in ("added", "removed", "duplicated"):
             marker = {"added": "+ ", "removed": "- ", "duplicated": "= "}[change.kind]
             text = change.new_text if change.kind != "removed" else change.old_text
-            return [Gutter(Text(marker, style=style), safe_text(text or "", style), repeat=True)]
+            return [Gutter(Text(marker, style=style), safe_text(marker_escape(text or ""), style), repeat=True)]
         if change.words is not None and any(op != "=" for op, _ in change.words):
             return [Gutter("  ", word_diff(change.words, paragraph_marks=change.kind in _MULTI))]
         if change.words is not None or change.old_text == change.new_text:
             # the words did not change (a pure move): the new text is the story
-            return [Gutter("  ", safe_text(t)) for t in block_texts(self.diff, change, new=True)]
+            return [Gutter("  ", safe_text(marker_escape(t))) for t in block_texts(self.diff, change, new=True)]
         rows: list[RenderableType] = []
-        rows.extend(Gutter(Text("- ", style="provtrack.removed"), safe_text(t, "provtrack.removed"), repeat=True)
-                    for t in block_texts(self.diff, change, new=False))
-        rows.extend(Gutter(Text("+ ", style="provtrack.added"), safe_text(t, "provtrack.added"), repeat=True)
-                    for t in block_texts(self.diff, change, new=True))
+        rows.extend(Gutter(Text("- ", style="provtrack.removed"), safe_text(marker_escape(t), "provtrack.removed"),
+                           repeat=True) for t in block_texts(self.diff, change, new=False))
+        rows.extend(Gutter(Text("+ ", style="provtrack.added"), safe_text(marker_escape(t), "provtrack.added"),
+                           repeat=True) for t in block_texts(self.diff, change, new=True))
         return rows
 

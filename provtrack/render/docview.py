@@ -6,13 +6,11 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.text import Text
 
 from ..model import Block, Document, Side
-from .layout import Gutter, para, side_parts, stripped_lines
+from .layout import BLOCK_LABELS, BLOCK_STYLES, Gutter, para, side_parts, stripped_lines
 from .safe import safe_text
 
 #: Label column of the metadata header.
 _LABEL_WIDTH = 11
-_BLOCK_STYLES = {"title": "provtrack.title", "heading": "provtrack.heading", "caption": "provtrack.caption",
-                 "quote": "provtrack.quote"}
 
 
 class DocumentView:
@@ -67,14 +65,14 @@ class DocumentView:
 
 
 def block_body(block: Block, *, copy_of: int | None = None) -> RenderableType:
-    """One block styled by its kind; *copy_of* flags a duplicate of an earlier block."""
-    text = safe_text(block.text, _BLOCK_STYLES.get(block.kind, ""))
+    """One block styled by its kind and named so it reads without colour; *copy_of* flags a duplicate."""
+    text = safe_text(block.text, BLOCK_STYLES.get(block.kind, ""))
     if copy_of is not None:
         text.append(f" (duplicate of {para(copy_of)})", style="provtrack.duplicated")
-    if block.kind == "caption":
-        return Text.assemble(Text("Caption: ", style="provtrack.label"), text)
     if block.kind == "quote":
         return Gutter(Text("│ ", style="provtrack.quote.gutter"), text, repeat=True)
     if block.kind == "list_item":
         return Gutter(Text("• ", style="provtrack.bullet"), text)
+    if block.kind in BLOCK_LABELS:
+        return Text.assemble(Text(BLOCK_LABELS[block.kind], style="provtrack.label"), text)
     return text

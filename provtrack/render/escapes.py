@@ -27,3 +27,36 @@ def visible(text: str) -> str:
     tabs are escaped too, so one block always prints as one paragraph.
     """
     return UNSAFE.sub(lambda m: escape_char(m.group()), text)
+
+
+#: provtrack's word-diff markers, `[-removed-]` and `{+added+}`, as they could appear in article text:
+#: `[` before `-` or `{` before `+` (with any backslashes before it), `]` after `-` or `}` after `+`
+#: (with any backslashes between).
+_MARKERS = re.compile(r"(?P<os>\\*)(?P<open>\[(?=-)|\{(?=\+))|(?P<sign>-(?=\\*\])|\+(?=\\*\}))(?P<cs>\\*)(?P<close>[\]}])")
+
+
+def _marker_sub(match: re.Match[str]) -> str:
+    if match.group("open") is not None:
+        return match.group("os") * 2 + "\\" + match.group("open")
+    return match.group("sign") + match.group("cs") * 2 + "\\" + match.group("close")
+
+
+def marker_escape(text: str, *, inside: str = "", before_marker: bool = False) -> str:
+    """Escape what would read as a word-diff marker in article text: `[-12-]` -> `\\[-12-\\]`.
+
+    A backslash goes before the bracket or brace (as Markdown escapes them) and backslashes
+    already there are doubled, so in a diff view only provtrack's own markers are unescaped.
+
+    Args:
+        inside: "-" or "+" when the text is printed between `[-`/`-]` or `{+`/`+}`, so a
+            leading `]` or a trailing `[` cannot join the marker around it into a new one.
+        before_marker: a marker follows the text, so a trailing backslash must not seem to escape it.
+    """
+    if inside:
+        text = _MARKERS.sub(_marker_sub, f"{inside}{text}{inside}")[1:-1]
+    elif "[" in text or "{" in text or "]" in text or "}" in text:
+        text = _MARKERS.sub(_marker_sub, text)
+    if before_marker and text.endswith("\\"):
+        stripped = text.rstrip("\\")
+        text = stripped + (len(text) - len(stripped)) * 2 * "\\"
+    return text

@@ -15,6 +15,20 @@ from .safe import visible
 
 #: Below this many columns for the body, a gutter gives up its hanging indent.
 _MIN_BODY = 8
+#: Block kinds drawn in their own style (emphasis in colour only)...
+BLOCK_STYLES = {"title": "provtrack.title", "heading": "provtrack.heading", "caption": "provtrack.caption",
+                "quote": "provtrack.quote"}
+#: ...and named before their text, so every view reads without colour (`show` draws quotes behind a bar).
+BLOCK_LABELS = {"title": "Title: ", "heading": "Heading: ", "caption": "Caption: ", "quote": "Quote: ",
+                "list_item": "• "}
+
+
+def labelled(kind: str, text: Text) -> Text:
+    """*text* of a block of *kind* behind its label (`Heading: ...`); paragraphs have none."""
+    label = BLOCK_LABELS.get(kind)
+    if label is None:
+        return text
+    return Text.assemble(Text(label, style="provtrack.bullet" if kind == "list_item" else "provtrack.label"), text)
 
 
 class Gutter:

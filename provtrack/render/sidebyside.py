@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import Change, Diff
+from .escapes import marker_escape
 from .layout import paras
 from .safe import safe_text
 
@@ -32,13 +33,15 @@ def side_words(words: tuple[tuple[str, str], ...], *, new: bool) -> Text:
     """
     own = "+" if new else "-"
     out = Text()
-    for op, segment in words:
+    mine = [(op, segment) for op, segment in words if op in ("=", own)]
+    for number, (op, segment) in enumerate(mine):
         if op == "=":
-            _append(out, segment, "")
-        elif op == own and not segment.strip():
+            _append(out, marker_escape(segment, before_marker=number < len(mine) - 1), "")
+        elif not segment.strip():
             _append(out, segment, "")  # a space or paragraph break: the column's layout shows it
-        elif op == own:
-            marked = f"{{+{segment}+}}" if new else f"[-{segment}-]"
+        else:
+            inner = marker_escape(segment, inside=own)
+            marked = f"{{+{inner}+}}" if new else f"[-{inner}-]"
             _append(out, marked, "provtrack.word.added" if new else "provtrack.word.removed")
     return out
 
@@ -51,11 +54,12 @@ def _append(out: Text, segment: str, style: str) -> None:
 
 
 def _texts(texts: list[str], style: str) -> Text:
+    """Whole blocks of one side (article text, marker-like sequences escaped as in the word diff)."""
     out = Text()
     for number, text in enumerate(texts):
         if number:
             out.append("\n\n")
-        out.append_text(safe_text(text, style))
+        out.append_text(safe_text(marker_escape(text), style))
     return out
 
 
