@@ -444,3 +444,38 @@ def test_side_by_side_columns_stay_aligned_with_wide_and_right_to_left_text(widt
     assert len(rows) >= 4
     assert len({cell_len(row[:row.index("│")]) for row in rows}) == 1
     assert max(cell_len(line) for line in out.splitlines()) <= width
+
+
+# -- log: closing lines in time order, seconds when versions share a minute ----------------------------
+
+def test_log_shows_seconds_when_two_versions_share_a_minute() -> None:
+    from dataclasses import replace
+
+    same_minute = tuple(replace(v, ref=replace(v.ref, fetched_at=f"2026-02-05T10:20:0{n}+00:00"))
+                        for n, v in enumerate(VERSIONS, 1))
+    out = render(LogView("minister-teachers", URL, same_minute), 100)
+    lines = out.splitlines()
+    assert lines[2].startswith("ver   fetched (UTC)        commit      changes")
+    assert lines[4].startswith("v1    2026-02-05 10:20:01  1a2b3c4d5e  first version")
+    assert "v3  2026-02-05 10:20:03 UTC · 5e6f7a8b9c" in render(LogView("minister-teachers", URL, same_minute), 40)
+    assert "| v2 | 2026-02-05 10:20:02 | `4f2a9c1b3d` |" in log_markdown("minister-teachers", URL, same_minute)
+    assert "10:20:" not in render(LogView("minister-teachers", URL, VERSIONS), 100)  # distinct minutes: no seconds
+
+
+def test_log_closing_lines_are_in_time_order_a_check_after_the_suspect_fetch_it_saw(tmp_path: Path) -> None:
+    from provtrack.store import Store
+    from provtrack.tracker import snapshot
+
+    store = Store(tmp_path / "s", create=True)
+    full = "\n\n".join(f"Paragraph {n} of the story has several words in it, enough to count." for n in range(12))
+    url = "https://paper.example/story"
+    for at, text in (("2026-03-01T09:00Z", full), ("2026-03-01T10:00Z", "Subscribe to read this story."),
+                     ("2026-03-01T10:00Z", full)):
+        snapshot(store, "-", url=url, at=at, stdin=io.BytesIO(text.encode()))
+    for fmt in ("rich", "markdown"):
+        result = CliRunner().invoke(cli, ["--color", "never", "log", "paper", "--no-pager", "--format", fmt,
+                                          "--store", str(store.path)])
+        assert result.exit_code == 0, result.output
+        out = result.stdout.replace("\n", " ")
+        assert "suspect fetch 2026-03-01 10:00 UTC after v1" in out
+        assert out.index("suspect fetch") < out.index("unchanged since v1 as of 2026-03-01T10:00:00+00:00")

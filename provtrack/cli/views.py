@@ -62,7 +62,7 @@ def log(ctx: click.Context, article: str | None, store_path: str, since: str | N
     from provtrack.render.jsonout import log_json, store_log_json
     from provtrack.render.logview import LogView, StoreLogView
     from provtrack.render.markdown import log_markdown
-    from provtrack.render.layout import fmt_time
+    from provtrack.render.layout import fmt_time, minute_clash, time_key
     from provtrack.suspect import suspect_fetches
     from provtrack.checklog import check_note
     from provtrack.tracker import recent, version_infos
@@ -87,13 +87,22 @@ def log(ctx: click.Context, article: str | None, store_path: str, since: str | N
     if fmt == "json":
         click.echo(dumps({**log_json(article_id, url, infos), "suspect_fetches": [s.to_json() for s in suspects]}))
         return
-    note = check_note(store.checks(article_id)) or None  # unchanged through when, failures since
-    notes = [f"suspect fetch {fmt_time(s.fetched_at)} after v{s.compared_with}, kept as evidence, not a version "
-             f"(commit {s.commit[:10]}): {s.reason}" for s in suspects]
+    checks = store.checks(article_id)
+    seconds = minute_clash([*(i.ref.fetched_at for i in infos), *(s.fetched_at for s in suspects)])
+    # closing lines in time order; at equal times a check comes after the suspect fetch it saw
+    closing = [(time_key(s.fetched_at), 0, f"suspect fetch {fmt_time(s.fetched_at, seconds=seconds)} after "
+                f"v{s.compared_with}, kept as evidence, not a version (commit {s.commit[:10]}): {s.reason}")
+               for s in suspects]
+    note = check_note(checks)  # unchanged through when, failures since
+    if note:
+        start = 1 + max((n for n, c in enumerate(checks) if c.get("result") == "created"), default=-1)
+        noted = [time_key(c.get("fetched_at")) for c in checks[start:] if c.get("result") in ("unchanged", "failed")]
+        closing.append((max(noted, default=time_key(None)), 1, note))
+    notes = [text for _, _, text in sorted(closing, key=lambda c: (c[0], c[1]))]
     if fmt == "markdown":
-        click.echo(log_markdown(article_id, url, infos, note=note, notes=notes), nl=False)
+        click.echo(log_markdown(article_id, url, infos, notes=notes), nl=False)
     else:
-        render_view(ctx, LogView(article_id, url, infos, note=note, notes=notes))
+        render_view(ctx, LogView(article_id, url, infos, notes=notes))
 
 
 @cli.command()

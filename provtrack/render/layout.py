@@ -80,11 +80,12 @@ def _rstrip(line: list[Segment]) -> list[Segment]:
     return line
 
 
-def fmt_time(stamp: str | None, *, zone: bool = True) -> str:
+def fmt_time(stamp: str | None, *, zone: bool = True, seconds: bool = False) -> str:
     """`2026-02-05T10:20:00+00:00` -> `2026-02-05 10:20 UTC`; unparseable stamps are returned visible.
 
     Args:
         zone: append ` UTC`; tables leave it out and name the zone in the column header.
+        seconds: `10:20:07`, for lists where two times share a minute (see `minute_clash`).
     """
     if not stamp:
         return "unknown time"
@@ -92,10 +93,33 @@ def fmt_time(stamp: str | None, *, zone: bool = True) -> str:
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))  # 3.10 does not read "Z"
     except ValueError:
         return visible(stamp)
+    shape = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
     if moment.tzinfo is None:
-        return moment.strftime("%Y-%m-%d %H:%M")
-    utc = moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+        return moment.strftime(shape)
+    utc = moment.astimezone(timezone.utc).strftime(shape)
     return f"{utc} UTC" if zone else utc
+
+
+def minute_clash(stamps: Iterable[str | None]) -> bool:
+    """Whether two different *stamps* read the same to the minute, so a list of them needs seconds."""
+    by_minute: dict[str, str] = {}
+    for stamp in stamps:
+        if not stamp:
+            continue
+        minute = fmt_time(stamp)
+        exact = fmt_time(stamp, seconds=True)
+        if by_minute.setdefault(minute, exact) != exact:
+            return True
+    return False
+
+
+def time_key(stamp: str | None) -> datetime:
+    """A sort key for a timestamp: unknown or unreadable times sort first."""
+    try:
+        moment = datetime.fromisoformat((stamp or "").replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def para(index: int) -> str:

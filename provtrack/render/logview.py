@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import VersionInfo, summary_line
-from .layout import Gutter, fmt_time, stripped_lines
+from .layout import Gutter, fmt_time, minute_clash, stripped_lines
 from .safe import safe_text
 
 #: Cells in the "how much changed" bar.
@@ -91,9 +91,10 @@ def _title_note(versions: Sequence[VersionInfo]) -> list[RenderableType]:
     return []
 
 
-def _stamp(info: VersionInfo) -> Text:
+def _stamp(info: VersionInfo, *, seconds: bool = False) -> Text:
     """`v3  2026-02-05 10:20 UTC · 5e6f7a8b9c` for the stacked layout."""
-    return Text.assemble(fmt_time(info.ref.fetched_at), " · ", (info.ref.short_commit, "provtrack.commit"))
+    return Text.assemble(fmt_time(info.ref.fetched_at, seconds=seconds), " · ",
+                         (info.ref.short_commit, "provtrack.commit"))
 
 
 def _version_prefix(info: VersionInfo, width: int) -> Text:
@@ -110,6 +111,8 @@ class LogView:
         self.versions = list(versions)
         #: closing lines such as "unchanged since v3 as of ..." or a suspect fetch kept as evidence
         self.notes = [n for n in (note, *notes) if n]
+        #: versions fetched in the same minute would look alike without seconds
+        self.seconds = minute_clash(v.ref.fetched_at for v in self.versions)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         headline = safe_text(self.article_id, "provtrack.header")
@@ -132,11 +135,11 @@ class LogView:
         return change_bar(changed_blocks(info.summary), most) if info.ref.version > 1 else Text()
 
     def _table(self) -> Table:
-        table = _table(("ver", 4), ("fetched (UTC)", 16), ("commit", 10), ("changes", None),
-                       ("", BAR_CELLS), ("title", None))
+        table = _table(("ver", 4), ("fetched (UTC)", 19 if self.seconds else 16), ("commit", 10),
+                       ("changes", None), ("", BAR_CELLS), ("title", None))
         for info in self.versions:
             table.add_row(Text(f"v{info.ref.version}", style="provtrack.version"),
-                          Text(fmt_time(info.ref.fetched_at, zone=False)),
+                          Text(fmt_time(info.ref.fetched_at, zone=False, seconds=self.seconds)),
                           Text(info.ref.short_commit, style="provtrack.commit"),
                           _changes(info), self._bar(info), _title(info))
         return table
@@ -148,7 +151,8 @@ class LogView:
             changes = Text.assemble(self._bar(info), " " if info.ref.version > 1 else "", _changes(info))
             rows.extend([Text()] if number else [])
             title = [_title(info)] if info.title or info.title_changed else []
-            rows.append(Gutter(_version_prefix(info, width), Group(_stamp(info), changes, *title)))
+            rows.append(Gutter(_version_prefix(info, width), Group(_stamp(info, seconds=self.seconds), changes,
+                                                                   *title)))
         return rows
 
 
@@ -158,6 +162,11 @@ class StoreLogView:
     def __init__(self, versions: Sequence[VersionInfo], *, title: str = "Newest versions") -> None:
         self.versions = list(versions)
         self.title = title
+        by_article: dict[str, list[str]] = {}
+        for info in self.versions:
+            by_article.setdefault(info.ref.article, []).append(info.ref.fetched_at)
+        #: two versions of one article fetched in the same minute would look alike without seconds
+        self.seconds = any(minute_clash(stamps) for stamps in by_article.values())
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         items: list[RenderableType] = [safe_text(self.title, "provtrack.header"), Text()]
@@ -165,12 +174,12 @@ class StoreLogView:
             items.append(Text("No versions stored.", style="provtrack.fold"))
         elif options.max_width >= max(TABLE_MIN_WIDTH, max(len(v.ref.article) for v in self.versions) + 80):
             # a table only when ids fit on one line beside the other columns; otherwise stack
-            table = _table(("article", None), ("ver", 4), ("fetched (UTC)", 16), ("commit", 10),
-                           ("changes", None), ("title", None), ids=[v.ref.article for v in self.versions],
-                           width=options.max_width)
+            table = _table(("article", None), ("ver", 4), ("fetched (UTC)", 19 if self.seconds else 16),
+                           ("commit", 10), ("changes", None), ("title", None),
+                           ids=[v.ref.article for v in self.versions], width=options.max_width)
             for info in self.versions:
                 table.add_row(safe_text(info.ref.article), Text(f"v{info.ref.version}", style="provtrack.version"),
-                              Text(fmt_time(info.ref.fetched_at, zone=False)),
+                              Text(fmt_time(info.ref.fetched_at, zone=False, seconds=self.seconds)),
                               Text(info.ref.short_commit, style="provtrack.commit"), _changes(info), _title(info))
             items.append(table)
         else:
@@ -180,7 +189,7 @@ class StoreLogView:
                 items.extend([Text()] if number else [])
                 items.append(label)
                 title = [_title(info)] if info.title or info.title_changed else []
-                items.append(Gutter("  ", Group(_stamp(info), _changes(info), *title)))
+                items.append(Gutter("  ", Group(_stamp(info, seconds=self.seconds), _changes(info), *title)))
         items.extend(_title_note(self.versions))
         yield from stripped_lines(console, options, items)
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from ..blame import Blame
 from ..model import Change, Diff, Side, SnapshotRef, VersionInfo, duplicate_groups, summary_line
 from .diffview import ordered_changes, positions
-from .layout import fmt_time, provenance_lines, side_label, side_parts
+from .layout import fmt_time, minute_clash, provenance_lines, side_label, side_parts
 from .safe import visible
 
 #: Characters that could start links, HTML, emphasis, code or strikethrough anywhere in a line.
@@ -132,6 +132,7 @@ def log_markdown(article_id: str, url: str, versions: Sequence[VersionInfo], *, 
     if not versions:
         return "\n".join([*lines, "No versions stored."]) + "\n"
     lines += ["| version | fetched (UTC) | commit | changes | title |", "|---|---|---|---|---|"]
+    seconds = minute_clash(v.ref.fetched_at for v in versions)
     for info in versions:
         if info.ref.version == 1:
             changes = "first version"
@@ -140,7 +141,7 @@ def log_markdown(article_id: str, url: str, versions: Sequence[VersionInfo], *, 
             if info.reverts_to is not None:
                 changes += f" (reverted to v{info.reverts_to})"
         title = ("**title changed:** " if info.title_changed else "") + _cell(info.title or "")
-        lines.append(f"| v{info.ref.version} | {fmt_time(info.ref.fetched_at, zone=False)} | "
+        lines.append(f"| v{info.ref.version} | {fmt_time(info.ref.fetched_at, zone=False, seconds=seconds)} | "
                      f"`{info.ref.short_commit}` | {_cell(changes)} | {title} |")
     closing = [n for n in (note, *notes) if n]
     if closing:
