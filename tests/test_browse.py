@@ -7,6 +7,7 @@ import io
 import os
 import re
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -224,3 +225,21 @@ def test_browse_on_a_terminal_still_reports_errors_in_one_line(demo) -> None:
     text = term.wait_for("\n")
     assert term.close() == 1
     assert text.strip().startswith("provtrack: error:") and "\x1b[?1049h" not in text
+
+
+def test_browse_redraws_on_resize_without_a_key_and_quits_on_ctrl_c(demo) -> None:
+    path, article = demo
+    term = Pty(["--store", str(path), "browse", article[:12], "--view", "show"], columns=100, rows=20,
+               env={"NO_COLOR": "1"})
+    first = term.wait_for("q quit")
+    assert "─" * 100 in first
+    term.output = b""
+    fcntl.ioctl(term.slave, termios.TIOCSWINSZ, struct.pack("HHHH", 16, 50, 0, 0))
+    os.kill(term.process.pid, signal.SIGWINCH)  # what the kernel sends a terminal's foreground process
+    redrawn = term.wait_for("q quit")
+    assert "─" * 50 + "\r\n" in redrawn and "─" * 51 not in redrawn
+    term.output = b""
+    os.kill(term.process.pid, signal.SIGINT)  # Ctrl-C with ISIG: the signal, not the key
+    end = term.wait_for("\x1b[?1049l")
+    assert term.close() == 0
+    assert "error" not in end and "interrupted" not in end

@@ -39,15 +39,18 @@ def browse(ctx: click.Context, article: str, store_path: str, rev: str, mode: st
     from provtrack.render.browse import run
     from provtrack.tracker import resolve_spec
 
-    store = open_store(store_path)
-    article_id = store.resolve_article(article)
-    versions = store.versions(article_id)
-    start = resolve_spec(store, f"{article_id}@{rev}").ref.version
-    positions = [v.ref.version for v in versions]
-    out = console(ctx)
-    run(_Views(store, versions), [f"v{n}" for n in positions], title=f"provtrack browse {article_id}",
-        start=positions.index(start), mode=mode, fd=sys.stdin.fileno(), out=sys.stdout,
-        color_system=None if out.no_color or not out.is_terminal else out.color_system)
+    try:
+        store = open_store(store_path)
+        article_id = store.resolve_article(article)
+        versions = store.versions(article_id)
+        start = resolve_spec(store, f"{article_id}@{rev}").ref.version
+        positions = [v.ref.version for v in versions]
+        out = console(ctx)
+        run(_Views(store, versions), [f"v{n}" for n in positions], title=f"provtrack browse {article_id}",
+            start=positions.index(start), mode=mode, fd=sys.stdin.fileno(), out=sys.stdout,
+            color_system=None if out.no_color or not out.is_terminal else out.color_system)
+    except KeyboardInterrupt:  # Ctrl-C is a documented way to quit: no error line
+        raise SystemExit(130) from None
 
 
 class _Views:

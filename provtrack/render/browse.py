@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from .keys import CLEAR, cbreak, read_key
+from .keys import CLEAR, cbreak, read_key, resize_events, wait_for_key
 from .safe import safe_text, visible
 from .theme import THEME
 
@@ -135,17 +135,27 @@ def _clip(text: str, width: int) -> str:
 
 def run(views: ViewSource, labels: Sequence[str], *, title: str, start: int, mode: str = "diff",
         fd: int, out: IO[str], color_system: str | None) -> None:
-    """Draw frames and read keys until `q`; the terminal's mode is restored however it ends."""
+    """Draw frames and read keys until `q` or Ctrl-C; a resize redraws at once.
+
+    The terminal's mode and screen are restored however it ends; Ctrl-C (SIGINT) is a way to quit.
+    """
     state = BrowseState(position=start, count=len(labels), mode=mode)
     cache: dict[tuple[int, str, int], list[str]] = {}
-    with cbreak(fd, out):
-        while not state.done:
-            size = shutil.get_terminal_size()
-            width, height = max(size.columns, 20), max(size.lines, _CHROME + 1)
-            key = (state.position, state.mode, width)
-            if key not in cache:
-                cache[key] = render_lines(views(state.position, state.mode), width=width, color_system=color_system)
-            body = cache[key]
-            out.write(screen(state, labels, body, width=width, height=height, title=title))
-            out.flush()
-            state = press(state, read_key(fd), page=max(height - _CHROME, 1), lines=len(body))
+    try:
+        with cbreak(fd, out), resize_events() as wake:
+            while not state.done:
+                size = shutil.get_terminal_size()
+                width, height = max(size.columns, 20), max(size.lines, _CHROME + 1)
+                key = (state.position, state.mode, width)
+                if key not in cache:
+                    cache[key] = render_lines(views(state.position, state.mode), width=width,
+                                              color_system=color_system)
+                body = cache[key]
+                out.write(screen(state, labels, body, width=width, height=height, title=title))
+                out.flush()
+                if not wait_for_key(fd, wake):
+                    continue  # resized: draw again at the new size
+                top = min(state.top, max(len(body) - max(height - _CHROME, 1), 0))
+                state = press(replace(state, top=top), read_key(fd), page=max(height - _CHROME, 1), lines=len(body))
+    except KeyboardInterrupt:
+        pass  # Ctrl-C quits, like `q`; cbreak has already put the terminal back

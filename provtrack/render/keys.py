@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,3 +74,50 @@ def is_interactive() -> bool:
         return sys.stdin.isatty() and sys.stdout.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+@contextmanager
+def resize_events() -> Iterator[int | None]:
+    """A file descriptor that turns readable when the terminal is resized (SIGWINCH); None where unsupported.
+
+    The signal wakes `wait_for_key` through `signal.set_wakeup_fd`, so a resize redraws at once,
+    without waiting for a key press. The old handler and wake-up descriptor come back on exit.
+    """
+    winch = getattr(signal, "SIGWINCH", None)
+    if winch is None:
+        yield None
+        return
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    os.set_blocking(write_end, False)
+    try:
+        previous = signal.signal(winch, lambda number, frame: None)  # a Python handler makes the wake-up byte
+        try:
+            old_wakeup = signal.set_wakeup_fd(write_end)
+        except ValueError:  # not the main thread
+            signal.signal(winch, previous)
+            yield None
+            return
+        try:
+            yield read_end
+        finally:
+            signal.set_wakeup_fd(old_wakeup)
+            signal.signal(winch, previous)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+def wait_for_key(fd: int, wake: int | None) -> bool:
+    """Block until *fd* has a key (True) or *wake* reports a resize (False, the wake-up bytes drained)."""
+    watched = [fd] if wake is None else [fd, wake]
+    ready = select.select(watched, [], [])[0]
+    if wake is not None and wake in ready:
+        try:
+            while os.read(wake, 512):
+                pass
+        except BlockingIOError:
+            pass
+        if fd not in ready:
+            return False
+    return True
