@@ -6,7 +6,9 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
+from provtrack.errors import UsageError
 from provtrack.model import Diff, VersionInfo
+from provtrack.render.escapes import visible
 from provtrack.store import Store
 from provtrack.tracker import SnapshotResult, snapshot, stored_diff, version_infos
 
@@ -33,7 +35,14 @@ def example_files(name: str = EXAMPLE) -> tuple[dict, list[tuple[str, str]]]:
 
 
 def run_demo(store: Store) -> DemoResult:
-    """Snapshot every version of the example into *store* and diff the first against the last."""
+    """Snapshot every version of the example into *store* and diff the first against the last.
+
+    Raises:
+        UsageError: *store* already holds articles (fictional ones must not mix with an archive).
+    """
+    if next(iter(store.articles()), None) is not None:
+        raise UsageError(f"{visible(str(store.path))} already holds articles; the demo writes fictional ones only "
+                         "into a new or empty store (give another --store DIR, or none for a temporary one)")
     manifest, files = example_files()
     results = tuple(snapshot(store, path, url=manifest["url"], at=fetched_at) for path, fetched_at in files)
     article = results[-1].article

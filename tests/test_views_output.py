@@ -479,3 +479,51 @@ def test_log_closing_lines_are_in_time_order_a_check_after_the_suspect_fetch_it_
         out = result.stdout.replace("\n", " ")
         assert "suspect fetch 2026-03-01 10:00 UTC after v1" in out
         assert out.index("suspect fetch") < out.index("unchanged since v1 as of 2026-03-01T10:00:00+00:00")
+
+
+# -- demo: never into an archive, copyable commands that work -----------------------------------------
+
+def test_demo_refuses_a_store_that_already_holds_articles(tmp_path: Path) -> None:
+    from provtrack.store import Store
+    from provtrack.tracker import snapshot
+
+    store = Store(tmp_path / "archive", create=True)
+    snapshot(store, "-", url="https://paper.example/real", at="2026-03-01T09:00Z", stdin=io.BytesIO(b"Real words."))
+    head = store.head()
+    result = CliRunner().invoke(cli, ["demo", "--store", str(store.path)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (f"provtrack: error: {store.path} already holds articles; the demo writes fictional ones "
+                             "only into a new or empty store (give another --store DIR, or none for a temporary one)\n")
+    assert Store(store.path).head() == head
+
+
+@pytest.mark.parametrize("width", [40, 80, 120])
+def test_demo_prints_whole_commands_that_work(tmp_path: Path, width: int) -> None:
+    import shlex
+
+    store = tmp_path / "kept"
+    result = CliRunner().invoke(cli, ["--color", "never", "demo", "--store", str(store)], env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(line == line.rstrip() for line in lines)
+    assert f"$ provtrack --store {store} diff valleyledger v1 v3" in lines
+    assert f"$ provtrack --store {store} trace tricountydigest" in lines
+    commands = lines[lines.index("Explore the store:") + 1:]
+    assert [c.split()[3] for c in commands] == ["log", "show", "blame", "history", "diff", "trace", "browse"]
+    for command in commands[:-1]:  # browse needs a terminal
+        argv = shlex.split(command)
+        assert argv[0] == "provtrack"
+        ran = CliRunner().invoke(cli, [*argv[1:], "--no-pager"])
+        assert ran.exit_code == 0, (command, ran.output)
+    # prose still fits the width; only commands may be longer
+    assert all(len(line) <= width for line in lines if "provtrack --store" not in line)
+
+
+def test_demo_in_a_temporary_store_names_no_deleted_store() -> None:
+    result = CliRunner().invoke(cli, ["--color", "never", "demo"], env={"COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    assert "provtrack-demo-" not in result.stdout and "$ provtrack" not in result.stdout
+    assert result.stdout.endswith("To keep one and explore it, run:\n  provtrack demo --store ledger-demo\n"
+                                  "  provtrack --store ledger-demo log valleyledger\n")
+    assert all(line == line.rstrip() for line in result.stdout.splitlines())

@@ -167,38 +167,19 @@ def demo(ctx: click.Context, store_path: str | None) -> None:
     """
     import shutil
     import tempfile
-    from pathlib import Path
 
     from provtrack.demo import run_demo, snapshot_copy
-    from provtrack.render.diffview import DiffView
-    from provtrack.render.logview import LogView
-    from provtrack.render.safe import safe_text
+    from provtrack.render.demoview import DemoView, TraceCount
     from provtrack.trace import trace_source
 
     temporary = store_path is None
-    path = Path(tempfile.mkdtemp(prefix="provtrack-demo-") if store_path is None else store_path)
-    out = console(ctx)
+    path = tempfile.mkdtemp(prefix="provtrack-demo-") if store_path is None else store_path
     try:
-        result = run_demo(open_store(str(path), create=True))
-        out.print(safe_text(f"Snapshotted {len(result.snapshots)} versions of a fictional article into "
-                            f"{'a temporary store' if temporary else path}:", style="provtrack.header"))
-        for snap in result.snapshots:
-            out.print(safe_text(f"  v{snap.ref.version}  {snap.ref.fetched_at}  {snap.ref.short_commit}  {Path(snap.location).name}"))
-        out.print()
-        out.print(LogView(result.article, result.url, result.log))
-        out.print()
-        out.print(safe_text(f"$ provtrack diff {result.article} v1 v{result.log[-1].ref.version}", style="provtrack.meta"))
-        out.print(DiffView(result.diff, context=1))
-        out.print()
-        copy = snapshot_copy(open_store(str(path)))
-        traced = trace_source(open_store(str(path)), copy.article)
-        out.print(safe_text(f"$ provtrack trace {copy.article}", style="provtrack.meta"))
-        out.print(safe_text(f"A fictional aggregator's copy of the story: {traced.count('elsewhere')} of its "
-                            f"{len(traced.lines)} blocks were found earlier in the Ledger's article, "
-                            f"{traced.count('own')} appear nowhere else in the store (`trace` shows which)."))
-        if temporary:
-            out.print(safe_text("Run `provtrack demo --store DIR` to keep the store and explore it with "
-                                "`provtrack log/show/diff/blame/trace --store DIR`.", style="provtrack.meta"))
+        result = run_demo(open_store(path, create=True))  # refuses a store that already holds articles
+        copy = snapshot_copy(open_store(path))
+        traced = trace_source(open_store(path), copy.article)
+        count = TraceCount(copy.article, len(traced.lines), traced.count("elsewhere"), traced.count("own"))
+        console(ctx).print(DemoView(result, count, store=None if temporary else path), crop=False)
     finally:
         if temporary:
             shutil.rmtree(path, ignore_errors=True)

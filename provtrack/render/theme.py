@@ -52,6 +52,8 @@ STYLES: dict[str, str] = {
     "provtrack.quote.gutter": "dim",
     "provtrack.bullet": "bold",
     "provtrack.number": "dim",
+    # commands to copy
+    "provtrack.command": "bold",
 }
 
 THEME = Theme(STYLES)
