@@ -128,3 +128,18 @@ def test_browse_frames(kind: str) -> None:
             # the frame's own controls (clear screen) are the only non-SGR escapes
             assert frame.startswith("\x1b[H\x1b[2J")
             _check(frame[len("\x1b[H\x1b[2J"):], kind)
+
+
+def test_what_the_readme_says_about_controls_zero_width_joiners_and_invisible_characters(run, tmp_path) -> None:
+    """Controls leave article text at extraction; where they still arrive (a file name) they show as \\x1b;
+    ZWJ and ZWNJ print as they are, a zero-width space as an escape."""
+    page = tmp_path / "page\x1b[2J.md"
+    page.write_text("Esc \x1b[31mred\x07 here, 60,\u200b000 people, \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 "
+                    "and \U0001f469\u200d\U0001f692 too.\n", encoding="utf-8")
+    result = run("extract", str(page))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "\x1b" not in out and "\x07" not in out
+    assert "page\\x1b[2J.md" in out  # the file name still carries its ESC: shown, never obeyed
+    assert "Esc [31mred here, 60,\\u200b000 people, \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 and " \
+           "\U0001f469\u200d\U0001f692 too." in out
