@@ -26,6 +26,7 @@ from .errors import FetchError, UsageError
 from .fetch import _clean, _is_text_type, parse_content_type, user_agent, utc_now
 from .limits import DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_MAX_REDIRECTS, DEFAULT_TOTAL_TIMEOUT
 from .model import FetchRecord, Redirect
+from .urls import clean_url
 
 __all__ = ["fetch_url", "normalize_url"]
 
@@ -46,11 +47,12 @@ _PHRASES = {status.value: status.phrase for status in HTTPStatus}
 def normalize_url(url: str) -> str:
     """The ASCII wire form of an http(s) URL: IDNA host, percent-encoded path and query, no fragment.
 
-    Raises UsageError for other schemes, credentials, a missing or malformed host or port.
+    Raises UsageError for other schemes, credentials, control characters, a missing or
+    malformed host or port.
     """
     try:
-        parts = urlsplit(url.strip())
-    except ValueError:  # unbalanced or invalid [IPv6] brackets
+        parts = urlsplit(clean_url(url))
+    except ValueError:  # unbalanced or invalid [IPv6] brackets, a netloc NFKC would change
         raise UsageError(f"malformed URL: {_clean(url)}") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
@@ -90,25 +92,23 @@ def fetch_url(url: str, *, timeout: float = DEFAULT_CONNECT_TIMEOUT,
               conditional: Mapping[str, str] | None = None) -> FetchRecord:
     """GET an http(s) URL, following redirects by hand so that every hop is recorded.
 
-    *timeout* bounds connecting and each socket read; *total_timeout* bounds the whole
-    fetch, redirects included. *fetched_at* defaults to when the final response began.
-    *conditional* (`If-None-Match`, `If-Modified-Since`) makes the request conditional:
-    a 304 then returns a record with status 304 and no body.
+    *timeout* bounds connecting and each socket read (never past the end of
+    *total_timeout*, which bounds the whole fetch, redirects included). *fetched_at*
+    defaults to when the final response began. *conditional* (`If-None-Match`,
+    `If-Modified-Since`) makes the request conditional: a 304 then returns a record with
+    status 304 and no body. The URL is recorded as `clean_url` spells it, the spelling sent.
     """
+    url = clean_url(url)
     wire = normalize_url(url)
     limits = _Limits(timeout, total_timeout, max_bytes)
     current, seen, hops = url, {wire}, []
     while True:
         with _exchange(wire, current, limits, conditional) as (resp, watchdog):
             if resp.status in _REDIRECTS:
-                target = _redirect_target(resp, current)
+                target, wire = _next_hop(resp.status, resp.getheader("Location"), current)
                 hops.append(Redirect(url=current, status=resp.status, location=target))
                 if len(hops) > max_redirects:
                     raise FetchError(f"too many redirects (more than {max_redirects}): {_clean(url)}")
-                try:
-                    wire = normalize_url(target)
-                except UsageError as exc:  # the server's doing, not the user's
-                    raise FetchError(f"refused redirect from {_clean(current)}: {exc}") from None
                 if wire in seen:
                     raise FetchError(f"redirect loop at {_clean(target)}")
                 seen.add(wire)
@@ -209,7 +209,8 @@ def _exchange(wire: str, shown: str, limits: _Limits,
                                         if https else http.client.HTTPConnection(host, port))
     resp = None
     try:
-        conn.sock = sock = socket.create_connection((host, port), limits.timeout)
+        # a silent connect or read fails after timeout, but never outlives the whole fetch's deadline
+        conn.sock = sock = socket.create_connection((host, port), max(min(limits.timeout, limits.remaining()), 0.01))
         watchdog.watch(sock)
         if https:
             # Handshake only once the watchdog holds the TLS socket: wrapping detaches the plain one.
@@ -244,7 +245,7 @@ _NETWORK_ERRORS: tuple[tuple[type[BaseException], str], ...] = (
 
 def _network_error(exc: BaseException, url: str, limits: _Limits, expired: bool) -> FetchError:
     """One line naming what went wrong, never the traceback."""
-    if expired:
+    if expired or (isinstance(exc, TimeoutError) and limits.remaining() < 0.1):
         return limits.expired(url)
     what = next((text for kind, text in _NETWORK_ERRORS if isinstance(exc, kind)), None)
     if isinstance(exc, TimeoutError):
@@ -261,16 +262,29 @@ def _network_error(exc: BaseException, url: str, limits: _Limits, expired: bool)
     return FetchError(f"{what}: {_clean(url)}")
 
 
-def _redirect_target(resp: http.client.HTTPResponse, current: str) -> str:
-    """The absolute Location of a redirect, read as UTF-8 when the server sent raw bytes."""
-    location = resp.getheader("Location")
-    if not location:
-        raise FetchError(f"HTTP {resp.status} redirect without Location: {_clean(current)}")
+def _next_hop(status: int, location: str | None, current: str) -> tuple[str, str]:
+    """(the absolute target of a redirect as recorded, its wire form), from the Location header.
+
+    The header is the server's text: anything wrong with it is a FetchError, never another exception.
+    """
+    if not location or not location.strip():
+        raise FetchError(f"HTTP {status} redirect without Location: {_clean(current)}")
     try:  # http.client decodes header bytes as latin-1; browsers read raw Location bytes as UTF-8
         location = location.encode("latin-1").decode("utf-8")
     except UnicodeError:
         pass
-    return urljoin(current, location.strip())
+    malformed = f"refused redirect from {_clean(current)}: malformed Location {_clean(location)!r}"
+    try:
+        target = urljoin(current, clean_url(location))
+        parts = urlsplit(target)
+    except (UsageError, ValueError):  # control characters, unbalanced [IPv6] brackets
+        raise FetchError(malformed) from None
+    try:
+        return target, normalize_url(target)
+    except UsageError as exc:
+        if parts.scheme.lower() not in ("http", "https") or "@" in parts.netloc:
+            raise FetchError(f"refused redirect from {_clean(current)}: {exc}") from None  # well-formed, not followed
+        raise FetchError(f"{malformed} ({exc})") from None
 
 
 def _read_body(resp: http.client.HTTPResponse, watchdog: _Watchdog, limits: _Limits, url: str) -> bytes:

@@ -29,6 +29,16 @@ HASH_LEN = 8
 RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "conin$", "conout$",
                             *(f"{d}{n}" for d in ("com", "lpt") for n in "123456789¹²³")})
 _ARTICLE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]|\.(?!\.))*-[0-9a-f]{8}$")
+#: C0 controls, DEL and C1 controls: never part of a URL (urllib silently drops tab, CR and LF)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: characters a URL may hold only percent-encoded: whitespace, invisible format characters
+#: (zero-width, bidi), and the lone surrogates of undecodable command-line bytes
+_ENCODE = re.compile(r"[\s\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
+_WORDS = re.compile(r"[^\W_]+")
+#: file extensions of article pages (`story.html`); `index.html` is the front of its folder
+_PAGE_EXT = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cfm)$", re.IGNORECASE)
+#: a single word this long is a headline or an id, not a section name
+_LONG_WORD = 16
 
 
 def is_url(source: str) -> bool:
@@ -60,23 +70,62 @@ def remove_dot_segments(path: str) -> str:
     return "/".join(out)
 
 
+def _encode_char(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\udc80" <= char <= "\udcff":  # a byte the command line could not decode: sent as that byte
+        return f"%{ord(char) - 0xDC00:02X}"
+    if "\ud800" <= char <= "\udfff":
+        raise UsageError("malformed URL: it holds a lone surrogate (not text)")
+    return "".join(f"%{b:02X}" for b in char.encode("utf-8"))
+
+
+def clean_url(url: str) -> str:
+    """The one spelling under which a URL is sent and recorded everywhere.
+
+    Surrounding ASCII whitespace is dropped; whitespace and invisible characters inside (a space,
+    a zero-width space, a bidi override) are percent-encoded as UTF-8, as a browser sends
+    them. A control character inside (a line break, ESC, BEL) is a UsageError: urllib would
+    silently drop some of them, so the URL recorded would not be the URL requested.
+    """
+    text = url.strip(" \t\n\r\f\v")  # what a shell or a copied line adds around a URL, nothing more
+    control = _CONTROL.search(text)
+    if control:
+        raise UsageError(f"malformed URL: control character {control.group()!r} at position "
+                         f"{control.start() + 1} in {_shown(text)}")
+    return _ENCODE.sub(_encode_char, text)
+
+
+def _shown(text: str) -> str:
+    """A URL for a one-line message: control characters escaped, bounded."""
+    shown = text.encode("unicode_escape", "backslashreplace").decode("ascii")
+    return shown if len(shown) <= 200 else shown[:199] + "…"
+
+
 def normalize_url(url: str) -> str:
     """The identity form of an article URL.
 
     Lower-case scheme and host, IDNA host, no default port, no fragment, tracking
     parameters (utm_*, fbclid, ...) dropped, remaining query kept in order, empty path "/".
+    Raises UsageError for a malformed URL (control characters, unbalanced [IPv6] brackets).
     """
     try:
-        parts = urlsplit(url.strip())
-    except ValueError:  # unbalanced [IPv6] brackets
-        raise UsageError(f"malformed URL: {url.strip()[:200]!r}") from None
+        return _normalize(clean_url(url))
+    except ValueError:  # unbalanced [IPv6] brackets, a netloc NFKC would change
+        raise UsageError(f"malformed URL: {_shown(url.strip())}") from None
+
+
+def _normalize(url: str) -> str:
+    parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
-    try:
-        host = host.encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        host = host.lower()
-    netloc = host
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        netloc = host = f"[{host.lower()}]"
+    else:
+        try:
+            host = host.encode("idna").decode("ascii").lower()
+        except UnicodeError:
+            host = host.lower()
+        netloc = host
     try:
         port = parts.port
     except ValueError:

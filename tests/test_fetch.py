@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import re
 import shutil
 import socket
@@ -15,12 +16,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterator
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import provtrack
 from provtrack.errors import FetchError, UsageError
 from provtrack.fetch import (_Decoder, fetch, fetch_url, normalize_url, parse_content_type, read_file,
                              read_stdin, user_agent, utc_now)
+from provtrack.fetch_http import _next_hop
 from provtrack.model import Redirect, sha256_hex
+from provtrack.urls import clean_url
 
 HTML = "<html><head><title>Café</title></head><body><p>Hello, world.</p></body></html>".encode()
 Route = Callable[["_Handler"], None]
@@ -732,3 +736,124 @@ def _loop_case(h: _Handler) -> None:
 def test_redirect_loop_through_other_spellings_of_the_same_url(fetch_server: str) -> None:
     with pytest.raises(FetchError, match="redirect loop"):
         fetch(f"{fetch_server}/loop-case")
+
+
+# --- malformed URLs from servers and users: one clean line, one spelling -------------------------
+
+def _redirect_to(location: str) -> Route:
+    return lambda h: h.reply(302, headers=(("Location", location),))
+
+
+for _name, _location in {"/to-broken-ipv6": "http://[::1", "/to-bad-bracket": "http://a]b/x",
+                         "/to-escape": "/page\x1b[2J", "/to-bell": "/page\x07", "/to-bad-port": "http://127.0.0.1:99999/",
+                         "/to-space": "/page two", "/to-creds": "http://user:pw@127.0.0.1/"}.items():
+    route(_name)(_redirect_to(_location))
+
+
+@route("/page%20two")
+def _page_two(h: _Handler) -> None:
+    h.reply(200, HTML)
+
+
+@pytest.mark.parametrize("path", ["/to-broken-ipv6", "/to-bad-bracket", "/to-escape", "/to-bell", "/to-bad-port"])
+def test_malformed_location_is_a_refused_redirect(fetch_server: str, path: str) -> None:
+    with pytest.raises(FetchError, match=r"^refused redirect from http://127\.0\.0\.1:\d+/to-[a-z0-9-]+: malformed Location") as info:
+        fetch(fetch_server + path)
+    assert "\n" not in str(info.value) and "\x1b" not in str(info.value) and "\x07" not in str(info.value)
+
+
+def test_redirect_to_credentials_is_refused_as_such(fetch_server: str) -> None:
+    with pytest.raises(FetchError, match="refused redirect from .*: credentials in URLs are not supported"):
+        fetch(fetch_server + "/to-creds")
+
+
+def test_a_space_in_a_location_is_recorded_as_sent(fetch_server: str, fetch_requests: list) -> None:
+    rec = fetch(fetch_server + "/to-space")
+    assert rec.final_url == f"{fetch_server}/page%20two" == rec.redirects[0].location
+    assert fetch_requests[-1][0] == "/page%20two"
+
+
+_location_text = st.one_of(
+    st.text(),
+    st.binary(max_size=40).map(lambda b: b.decode("latin-1")),  # what http.client hands over: latin-1 text
+    st.lists(st.sampled_from(["http://", "https://", "//", "[", "]", "::1", "%", "%zz", "@", ":", "99999", "/",
+                              "\\", "?", "#", " ", "\t", "\x1b", "\x00", "\x85", "é", "\xc3", "ftp:", "x", "."]),
+             max_size=12).map("".join),
+)
+
+
+@settings(max_examples=400)
+@given(_location_text)
+def test_no_location_header_raises_anything_but_fetch_error(location: str) -> None:
+    try:
+        target, wire = _next_hop(302, location, "http://127.0.0.1:8765/news/a")
+    except FetchError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert wire == normalize_url(target) and clean_url(target) == target  # recorded as one spelling
+
+
+@settings(max_examples=300)
+@given(_location_text)
+def test_wire_normalisation_raises_nothing_but_usage_error(text: str) -> None:
+    for candidate in (text, "http://127.0.0.1/" + text, "http://" + text):
+        try:
+            wire = normalize_url(candidate)
+        except UsageError:
+            continue
+        assert wire.isascii() and wire.isprintable() and " " not in wire
+
+
+@pytest.mark.parametrize("url", ["/page\nsecret", "/page\r\nX-Injected: 1", "/page\x1b[2J", "/pa\x07ge", "/page\x85"])
+def test_control_characters_in_a_url_are_refused_before_any_request(fetch_server: str, fetch_requests: list,
+                                                                     url: str) -> None:
+    with pytest.raises(UsageError, match="malformed URL: control character"):
+        fetch(fetch_server + url)
+    assert fetch_requests == []
+
+
+def test_a_url_is_recorded_as_it_is_sent(fetch_server: str, fetch_requests: list) -> None:
+    rec = fetch(f"  {fetch_server}/page two\n")
+    assert rec.location == rec.requested_url == rec.final_url == f"{fetch_server}/page%20two"
+    assert fetch_requests[-1][0] == "/page%20two"
+
+
+def test_snapshot_records_one_spelling_everywhere(run, fetch_server: str, tmp_path) -> None:
+    result = run("snapshot", f"{fetch_server}/page two")
+    assert result.exit_code == 0, result.stderr
+    store = tmp_path / "store"
+    meta_path = next(store.glob("articles/*/*/meta.json"))
+    meta = json.loads(meta_path.read_text())
+    spelled = f"{fetch_server}/page%20two"
+    assert meta["requested_url"] == meta["final_url"] == meta["article_url"] == meta["source"]["location"] == spelled
+    assert meta["urls"] == [spelled]
+    trailers = subprocess.run(["git", "-C", str(store), "log", "-1", "--format=%(trailers)"],
+                              capture_output=True, text=True, check=True).stdout
+    assert f"Provtrack-URL: {spelled}\n" in trailers
+    refused = run("snapshot", f"{fetch_server}/page\nline")
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert refused.stderr.startswith("provtrack: error: malformed URL: control character '\\n'")
+    assert "Traceback" not in refused.stderr and len(refused.stderr.splitlines()) == 1
+
+
+def test_broken_redirect_is_one_line_and_exit_1(run, fetch_server: str) -> None:
+    result = run("snapshot", fetch_server + "/to-broken-ipv6")
+    assert result.exit_code == 1
+    assert result.stderr == (f"provtrack: error: refused redirect from {fetch_server}/to-broken-ipv6: "
+                             f"malformed Location 'http://[::1'\n")
+
+
+# --- timeouts: --timeout bounds the whole fetch, connect included ---------------------------------
+
+def test_connect_never_waits_past_the_total_deadline(fetch_server: str, monkeypatch) -> None:
+    original, asked = socket.create_connection, []
+
+    def connect(address, timeout=None, *args, **kwargs):
+        asked.append(timeout)
+        return original(address, timeout, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", connect)
+    fetch(f"{fetch_server}/page", timeout=10, total_timeout=2)
+    fetch(f"{fetch_server}/page", timeout=3, total_timeout=60)
+    assert 0 < asked[0] <= 2 and asked[1] == 3
+

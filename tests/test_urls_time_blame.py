@@ -13,7 +13,7 @@ from provtrack.blame import trace
 from provtrack.errors import UsageError
 from provtrack.model import Block
 from provtrack.timeutil import human, normalize_timestamp
-from provtrack.urls import article_id, normalize_url
+from provtrack.urls import article_id, clean_url, normalize_url
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -89,3 +89,67 @@ def test_core_imports_no_terminal_cli_or_git_layers():
             "print(sorted(m for m in ('click', 'rich', 'git') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --- one spelling per URL: control characters refused, whitespace percent-encoded once -----------
+
+@pytest.mark.parametrize("url, expected", [
+    ("  https://news.example/a b  ", "https://news.example/a%20b"),       # surrounding space dropped, inner encoded
+    ("https://news.example/x\u200by", "https://news.example/x%E2%80%8By"),  # an invisible character made visible
+    ("https://news.example/\u202eevil", "https://news.example/%E2%80%AEevil"),
+    ("https://news.example/\udcff", "https://news.example/%FF"),  # an undecodable command-line byte, as sent
+    ("http://[::1]:8080/x", "http://[::1]:8080/x"),  # an IPv6 literal keeps its brackets
+    ("http://[2001:DB8::1]/x", "http://[2001:db8::1]/x"),
+])
+def test_urls_are_spelled_once(url, expected):
+    assert normalize_url(url) == expected
+    assert normalize_url(expected) == expected
+
+
+@pytest.mark.parametrize("url", ["https://news.example/new\nline", "https://news.example/a\tb",
+                                 "https://news.example/\x1b[31mred", "https://news.example/bell\x07",
+                                 "https://news.example/c1\x85", "https://news.example/\x7f", "http://[::1/x",
+                                 "https://news.example/\ud800"])
+def test_control_characters_and_broken_urls_are_usage_errors(url):
+    with pytest.raises(UsageError, match="malformed URL"):
+        clean_url(url) if "[" not in url else normalize_url(url)
+    with pytest.raises(UsageError):
+        normalize_url(url)
+
+
+_url_text = st.one_of(st.text(), st.lists(st.sampled_from(["http://", "[", "]", "::1", "%", "%2e", "..", "@", ":",
+                                                           "/", "\\", "?", "#", " ", "\u3000", "\udcff", "é",
+                                                           "x", "80"]), max_size=12).map("".join))
+
+
+@given(_url_text)
+def test_url_normalisation_raises_nothing_but_usage_error(text):
+    for candidate in (text, "http://news.example/" + text, "https://" + text):
+        try:
+            cleaned = clean_url(candidate)
+        except UsageError:
+            continue
+        assert not re.search(r"[\s\x00-\x1f\x7f-\x9f\u200b\u202e]", cleaned)
+        try:
+            normalize_url(candidate)
+        except UsageError:
+            pass
+
+
+# --- --at: the fetch time of a saved copy -------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-02-05T10:00:59.999Z", "2026-02-05T10:00:59+00:00"),  # fractions dropped, never rounded up
+    ("2026-02-05T10:00:00.5+01:00", "2026-02-05T09:00:00+00:00"),
+    ("2026-02-05t10:00z", "2026-02-05T10:00:00+00:00"),
+    ("2026-02-05T10:00", "2026-02-05T10:00:00+00:00"),        # no zone: UTC
+    (" 2026-02-05 ", "2026-02-05T00:00:00+00:00"),            # a date alone: midnight UTC
+])
+def test_at_parsing(text, expected):
+    assert normalize_timestamp(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "2026-02-30", "2026-02-05T24:01Z", "10:00", "2026-02-05T10:00:60Z", "now"])
+def test_bad_at_is_a_usage_error(text):
+    with pytest.raises(UsageError, match="bad timestamp"):
+        normalize_timestamp(text)
