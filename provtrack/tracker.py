@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, BinaryIO, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Sequence
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -27,7 +27,7 @@ from provtrack.model import (
 from provtrack.blockfile import BLOCKS_FILE, META_FILE, dump_blocks
 from provtrack.suspect import SuspectFetch, record_suspect, shrinkage, suspect_fetches
 from provtrack.timeutil import normalize_timestamp, parse_timestamp
-from provtrack.urls import article_id, is_url, normalize_url
+from provtrack.urls import article_id, canonical_problem, clean_url, is_url, normalize_url
 
 if TYPE_CHECKING:  # the store (and gitpython) is imported only by commands that use one
     from provtrack.store import Store, StoredVersion
@@ -62,6 +62,8 @@ class SnapshotResult:
     location: str
     #: set when the page was kept as a suspect fetch instead of a version (see provtrack.suspect)
     suspect: SuspectFetch | None = None
+    #: why the article is the one it is (one line each)
+    notes: tuple[str, ...] = ()
 
 
 # -- reading sources --------------------------------------------------------------------
@@ -82,16 +84,37 @@ def one_line(text: str | None) -> str:
     return _CONTROL.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
 
 
-def _canonical(record: FetchRecord, document: Document) -> str | None:
+def _canonical(record: FetchRecord, document: Document) -> tuple[str | None, str | None]:
+    """(the page's canonical link, absolute, if it can name the article; why a declared one cannot)."""
     canonical = document.metadata.canonical_url
     if not canonical:
-        return None
+        return None, None
     base = record.final_url or record.requested_url or ""
-    try:
-        absolute = urljoin(base, canonical.strip()) if base else canonical.strip()
-        return absolute if urlsplit(absolute).scheme in ("http", "https") and urlsplit(absolute).hostname else None
-    except ValueError:  # the page's own markup: a malformed link is simply not a canonical link
-        return None
+    try:  # the page's own markup: a malformed link is simply not a canonical link
+        declared = clean_url(canonical)
+        absolute = urljoin(base, declared) if base else declared
+        if urlsplit(absolute).scheme not in ("http", "https") or not urlsplit(absolute).hostname:
+            return None, None
+    except (UsageError, ValueError):
+        return None, f"canonical link ignored: it is malformed ({one_line(canonical)[:200]})"
+    problem = canonical_problem(absolute, base or None)
+    return (None, f"canonical link {absolute} ignored: {problem}") if problem else (absolute, None)
+
+
+#: a page sharing less than this much text with an article does not join it on its canonical link alone
+MIN_SHARED_TEXT = 0.5
+
+
+def shared_text(earlier: Sequence[Block], later: Sequence[Block]) -> float:
+    """How much of the shorter text lies in the longer one: the share of its word 3-grams found there."""
+    from provtrack.shingles import words
+
+    a, b = (words(" ".join(block.text for block in blocks)) for blocks in (earlier, later))
+    n = 3 if min(len(a), len(b)) >= 3 else 1
+    grams_a, grams_b = ({tuple(w[i:i + n]) for i in range(len(w) - n + 1)} for w in (a, b))
+    if not grams_a or not grams_b:
+        return 1.0 if grams_a == grams_b else 0.0
+    return len(grams_a & grams_b) / min(len(grams_a), len(grams_b))
 
 
 def _site(url: str) -> str:
@@ -102,39 +125,77 @@ def _site(url: str) -> str:
     return host
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Which article a source is a version of, and why when that is not the obvious answer."""
+
+    article: str
+    url: str
+    urls: list[str]
+    notes: tuple[str, ...] = ()
+
+
 def identify(store: Store, source: Source, *, url: str | None = None) -> tuple[str, str, list[str]]:
-    """(article id, article URL, every URL seen) for a source.
+    """(article id, article URL, every URL seen) for a source: `resolve_identity` without the text check."""
+    found = resolve_identity(store, source, url=url)
+    return found.article, found.url, found.urls
+
+
+def resolve_identity(store: Store, source: Source, *, url: str | None = None,
+                     latest_blocks: Callable[[str], Sequence[Block] | None] | None = None) -> Identity:
+    """Which article *source* is a version of.
 
     `--url` always decides the article. Otherwise an article already stored under the
     requested or final URL keeps its id, and a new one is named after the page's canonical
-    link when it is on the same site as the page (a copy on another site that declares the
-    original as canonical is a different article), else after the final URL.
+    link when it is on the same site as the page and can name an article (see
+    `canonical_problem`; a copy on another site that declares the original as canonical is
+    a different article), else after the final URL. With *latest_blocks* (an article's
+    latest text), a page under a new URL whose canonical link names a stored article whose
+    text it mostly does not share is kept apart as its own article, with a note saying why.
     """
     record = source.record
     page_url = record.final_url or record.requested_url
     transport = [u for u in (record.requested_url, record.final_url) if u]
     if url is not None:
         primary = check_article_url(url)
-        return article_id(primary), primary, list(dict.fromkeys([primary, *transport]))
-    canonical = _canonical(record, source.document)
+        return Identity(article_id(primary), primary, list(dict.fromkeys([primary, *transport])))
+    canonical, ignored = _canonical(record, source.document)
+    notes = (ignored,) if ignored else ()
     if page_url is None:
         if canonical is None:
             what = "stdin" if record.source_kind == "stdin" else record.location
-            raise UsageError(f"{what} does not say which article it is (no canonical link): pass --url URL")
+            why = f" ({ignored})" if ignored else " (no canonical link)"
+            raise UsageError(f"{what} does not say which article it is{why}: pass --url URL")
         primary = normalize_url(canonical)
-        return store.find_article(primary) or article_id(primary), primary, [primary]
+        return Identity(store.find_article(primary) or article_id(primary), primary, [primary], notes)
     trusted = canonical if canonical and _site(canonical) == _site(page_url) else None
-    normalized = [normalize_url(u) for u in (*transport, *([trusted] if trusted else []))]
+    own = [normalize_url(u) for u in transport]
     primary = normalize_url(trusted or page_url)
-    found = store.find_article(*normalized)
-    return found or article_id(primary), primary, list(dict.fromkeys([*transport, *normalized]))
+    urls = list(dict.fromkeys([*transport, *own, *([primary] if trusted else [])]))
+    found = store.find_article(*own)
+    if found is None and trusted:
+        found = store.find_article(primary)
+        earlier = latest_blocks(found) if found and latest_blocks else None
+        if found and earlier is not None:
+            share = shared_text(earlier, source.document.blocks)
+            if share < MIN_SHARED_TEXT:
+                apart = normalize_url(page_url)
+                note = (f"not filed under {found}: the page's canonical link {primary} names that article, but "
+                        f"only {share:.0%} of the text is shared with its latest version; kept apart as its "
+                        f"own article")
+                return Identity(article_id(apart), apart, list(dict.fromkeys([*transport, *own])), (*notes, note))
+    return Identity(found or article_id(primary), primary, urls, notes)
 
 
 def check_article_url(url: str) -> str:
-    """The normalised form of a user-given article URL; http(s) only, no credentials."""
-    if not is_url(url) or urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).hostname:
+    """The normalised form of a user-given article URL; http(s) only, no credentials or control characters."""
+    try:
+        parts = urlsplit(clean_url(url))
+    except ValueError:  # unbalanced [IPv6] brackets
+        raise UsageError(f"--url is not a well-formed URL: {url!r}") from None
+    if not is_url(url.strip()) or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--url must be an http(s) URL, got {url!r}")
-    if "@" in urlsplit(url).netloc:
+    if "@" in parts.netloc:
         raise UsageError("--url must not contain a user name or password (they would be archived)")
     return normalize_url(url)
 
@@ -160,7 +221,8 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
     source = load_source(source_arg, stdin=stdin, fetched_at=at, **fetch_options)
     record, document = source.record, source.document
     with store.locked():
-        article, primary, urls = identify(store, source, url=url)
+        identity = resolve_identity(store, source, url=url, latest_blocks=lambda a: _latest_blocks(store, a))
+        article, primary, urls = identity.article, identity.url, identity.urls
         previous = store.latest_meta(article)
         blocks_text = dump_blocks(document.blocks)
         check = {"article": article, "fetched_at": record.fetched_at, "location": record.location,
@@ -206,7 +268,8 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
         raw_name = f"raw.{_RAW_EXT.get(document.format, 'bin')}" if keep_raw else None
         meta = build_meta(source, article=article, article_url=primary, urls=urls, version=number,
                           previous_commit=prev_commit, first_fetched_at=first_fetched, summary=summary,
-                          raw_name=raw_name, previous_title=previous.get("title") if previous else None)
+                          raw_name=raw_name, previous_title=previous.get("title") if previous else None,
+                          notes=identity.notes)
         if previous is not None and shrunk:
             meta["accepted_shorter"] = shrunk  # --accept-shorter: the article really was cut
         files = {BLOCKS_FILE: blocks_text.encode("utf-8"),
@@ -218,7 +281,13 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
         store.record_check({**check, "result": "created", "version": number})
         ref = SnapshotRef(article, number, commit, record.fetched_at, record.requested_url or primary)
         index_version(store, ref, document.blocks)
-    return SnapshotResult(article, True, ref, summary, document.metadata.title, record.location)
+    return SnapshotResult(article, True, ref, summary, document.metadata.title, record.location,
+                          notes=identity.notes if number == 1 else ())
+
+
+def _latest_blocks(store: Store, article: str) -> tuple[Block, ...] | None:
+    latest = store.latest(article)
+    return store.read_blocks(latest.ref) if latest is not None else None
 
 
 def index_version(store: Store, ref: SnapshotRef, blocks: Sequence[Block]) -> None:
@@ -237,9 +306,15 @@ def index_version(store: Store, ref: SnapshotRef, blocks: Sequence[Block]) -> No
 
 def build_meta(source: Source, *, article: str, article_url: str, urls: list[str], version: int,
                previous_commit: str | None, first_fetched_at: str, summary: dict[str, int],
-               raw_name: str | None, previous_title: str | None = None) -> dict[str, Any]:
-    """The provenance record stored as meta.json (documented field by field in snapshots/README.md)."""
+               raw_name: str | None, previous_title: str | None = None, notes: Sequence[str] = ()) -> dict[str, Any]:
+    """The provenance record stored as meta.json (documented field by field in snapshots/README.md).
+
+    *notes* say why the article is the one it is (a canonical link ignored or not followed);
+    an ignored canonical link is noted whoever writes the version.
+    """
     record, document = source.record, source.document
+    ignored = _canonical(record, document)[1]
+    identity_notes = list(dict.fromkeys([*([ignored] if ignored else []), *notes]))
     return {
         "schema": "provtrack.meta/1",
         "article": article,
@@ -272,6 +347,7 @@ def build_meta(source: Source, *, article: str, article_url: str, urls: list[str
         "blocks": len(document.blocks),
         "duplicates": [list(g) for g in document.duplicate_groups()],
         "changes": summary,
+        **({"identity_notes": identity_notes} if identity_notes else {}),
     }
 
 

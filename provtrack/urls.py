@@ -139,6 +139,61 @@ def _normalize(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
+#: trailing segments that make a variant of the same page (`/story/amp`), not another page
+_VARIANTS = frozenset({"amp", "print", "mobile", "m", "index", "index.html", "index.htm", "index.php"})
+
+
+def canonical_problem(canonical: str, page_url: str | None = None) -> str | None:
+    """Why a page's declared canonical link cannot name its article, or None when it can.
+
+    CMS templates often declare the site root or the section front for every page, so:
+    a malformed link or one with a user name or password; a path that normalises oddly
+    (dot segments in any spelling, an escaped `/` or a backslash, which servers resolve
+    differently); the site root; a section front, meaning a prefix of the page's own
+    path, or a path with no article-like segment (one with a digit, two or more words, a
+    page extension such as `.html`, or one word of 16 letters or more). A link to the
+    page's own path (less `/amp` or `/print`) or with a query (`/?p=123`) is kept.
+    """
+    try:
+        parts = urlsplit(clean_url(canonical))
+        parts.port  # noqa: B018 (raises for a malformed port)
+    except (UsageError, ValueError):
+        return "it is malformed"
+    if "@" in parts.netloc:
+        return "it carries a user name or password"
+    segments = parts.path.split("/")[1:]
+    for segment in segments:
+        decoded = unquote(segment)
+        if decoded in (".", "..") or "/" in decoded or "\\" in decoded or _CONTROL.search(decoded):
+            return f"its path normalises oddly ({_shown(parts.path)})"
+    if any(k for k, _ in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)):
+        return None
+    named = [unquote(s) for s in segments if s and s.lower() not in _VARIANTS]
+    if not named:
+        return "it points at the site root"
+    if page_url is not None:
+        try:
+            page = [unquote(s) for s in urlsplit(page_url).path.split("/") if s]
+        except ValueError:
+            page = []
+        if [s for s in page if s.lower() not in _VARIANTS] == named:
+            return None  # the page itself (`/story/amp` declaring `/story`)
+        rest = page[len(named):]
+        if page[:len(named)] == named and any(s.lower() not in _VARIANTS for s in rest):
+            return "it points at a section front (a prefix of the page's own path)"
+    if not any(_article_like(s) for s in named):
+        return "it points at a section front (no article-like path segment)"
+    return None
+
+
+def _article_like(segment: str) -> bool:
+    """A path segment that names one page: a digit, two or more words, a page extension, or a long word."""
+    if any(c.isdigit() for c in segment) or _PAGE_EXT.search(segment):
+        return True
+    words = [w for w in _WORDS.findall(segment.lower()) if w not in _NOISE]
+    return len(words) >= 2 or any(len(w) >= _LONG_WORD for w in words)
+
+
 def article_id(url: str) -> str:
     """A short, readable, path-safe id for a normalised article URL.
 

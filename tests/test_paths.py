@@ -103,3 +103,88 @@ def test_hostile_urls_stay_inside_a_real_store(run, tmp_path) -> None:
     assert len(articles) == len(urls) and all(is_article_id(p.name) for p in articles)
     assert not (tmp_path / "etc").exists() and not (tmp_path / "escape").exists()
     assert {e.id for e in Store(store).articles()} == {p.name for p in articles}
+
+
+# --- canonical links that must not decide an article ---------------------------------------------
+
+LIGHTHOUSE = ("<p>After forty years tending the north lamp, the keeper of Gull Point handed over the keys on Friday "
+              "morning to a small crowd.</p><p>She recalled the winter storm of the long freeze, when the lamp "
+              "stayed lit for nine nights without a break.</p>")
+BAKERY = ("<p>A family bakery on Mill Lane took first prize at the county fair for its rye loaf, beating thirty "
+          "rival entries.</p><p>The owners credit a sourdough starter kept alive since their grandmother opened "
+          "the shop after the war.</p>")
+
+
+def _story(title: str, body: str, canonical: str) -> str:
+    return (f'<html><head><title>{title}</title><link rel="canonical" href="{canonical}"></head>'
+            f"<body><article><h1>{title}</h1>{body}</article></body></html>")
+
+
+def _metas(store: Path) -> dict[str, dict]:
+    import json
+
+    return {p.parent.name: json.loads(p.read_text()) for p in store.glob("articles/*/*/meta.json")}
+
+
+def test_pages_declaring_the_site_root_stay_apart(run, page_server, tmp_path) -> None:
+    root = page_server.url("/")
+    one = page_server.serve("/news/canon/lighthouse", _story("Keeper retires", LIGHTHOUSE, root))
+    two = page_server.serve("/news/canon/bakery", _story("Bakery wins", BAKERY, root))
+    for url in (one, two):
+        result = run("snapshot", url)
+        assert result.exit_code == 0 and " v1 " in result.stdout, result.output
+        assert f"note: canonical link {root} ignored: it points at the site root" in result.stdout
+    metas = _metas(tmp_path / "store")
+    assert sorted(m["article_url"] for m in metas.values()) == sorted([two, one])
+    assert all(m["identity_notes"] == [f"canonical link {root} ignored: it points at the site root"]
+               for m in metas.values())
+    again = run("snapshot", two)  # a re-fetch finds its own article by its URL, quietly
+    assert " unchanged " in again.stdout and "note:" not in again.stdout
+
+
+@pytest.mark.parametrize("canonical", ["/%2e%2e/%2e%2e/.git/config", "/news/", "/a/../b/c-d", "/sport"])
+def test_a_canonical_link_that_normalises_oddly_or_names_a_section_is_ignored(run, page_server, tmp_path,
+                                                                           canonical: str) -> None:
+    page = page_server.serve("/news/odd/lighthouse", _story("Keeper retires", LIGHTHOUSE, page_server.url(canonical)))
+    result = run("snapshot", page)
+    assert result.exit_code == 0 and "ignored" in result.stdout
+    (meta,) = _metas(tmp_path / "store").values()
+    assert meta["article_url"] == page and meta["urls"] == [page]
+    page_server.requests.clear()
+    assert run("update").exit_code == 0
+    assert page_server.requests == ["/news/odd/lighthouse"]  # re-fetches follow the page, not the link
+
+
+def test_a_new_url_joins_by_canonical_link_only_when_the_text_is_the_same(run, page_server, tmp_path) -> None:
+    canonical = page_server.url("/news/story/lighthouse-keeper")
+    first = page_server.serve("/news/story/lighthouse-keeper", _story("Keeper retires", LIGHTHOUSE, canonical))
+    assert " v1 " in run("snapshot", first).stdout
+    amp = page_server.serve("/amp/lighthouse-keeper", _story("Keeper retires", LIGHTHOUSE + "<p>A farewell dinner follows next month.</p>",
+                                                             canonical))
+    joined = run("snapshot", amp)  # mostly the same text: a version of the same article
+    assert "lighthouse-keeper-" in joined.stdout and " v2 " in joined.stdout and "note:" not in joined.stdout
+    other = page_server.serve("/news/bakery-prize", _story("Bakery wins", BAKERY, canonical))
+    apart = run("snapshot", other)
+    assert apart.exit_code == 0 and " v1 " in apart.stdout and "bakery-prize-" in apart.stdout
+    assert (f"note: not filed under {article_id(canonical)}: the page's canonical link {canonical} names that "
+            f"article, but only 0% of the text is shared with its latest version; kept apart as its own "
+            f"article") in apart.stdout
+    metas = _metas(tmp_path / "store")
+    kept = metas[article_id(other)]
+    assert kept["article_url"] == other and kept["urls"] == [other] and "kept apart" in kept["identity_notes"][0]
+    assert metas[article_id(canonical)]["version"] == 2
+    assert " unchanged " in run("snapshot", other).stdout  # later fetches find it by its own URL
+
+
+@pytest.mark.parametrize(("earlier", "later", "expected"), [
+    ("one two three four five", "one two three four five", 1.0),
+    ("one two three four five six", "one two three", 1.0),   # an excerpt lies wholly in the text
+    ("one two three", "seven eight nine", 0.0),
+    ("", "", 1.0), ("alpha", "", 0.0),
+])
+def test_shared_text(earlier: str, later: str, expected: float) -> None:
+    from provtrack.model import Block
+    from provtrack.tracker import shared_text
+
+    blocks = [[Block("paragraph", t)] if t else [] for t in (earlier, later)]
+    assert shared_text(*blocks) == expected

@@ -13,7 +13,7 @@ from provtrack.blame import trace
 from provtrack.errors import UsageError
 from provtrack.model import Block
 from provtrack.timeutil import human, normalize_timestamp
-from provtrack.urls import article_id, clean_url, normalize_url
+from provtrack.urls import article_id, canonical_problem, clean_url, normalize_url
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -125,6 +125,7 @@ _url_text = st.one_of(st.text(), st.lists(st.sampled_from(["http://", "[", "]", 
 @given(_url_text)
 def test_url_normalisation_raises_nothing_but_usage_error(text):
     for candidate in (text, "http://news.example/" + text, "https://" + text):
+        canonical_problem(candidate, "http://news.example/a/b")  # a reason or None, never an exception
         try:
             cleaned = clean_url(candidate)
         except UsageError:
@@ -134,6 +135,45 @@ def test_url_normalisation_raises_nothing_but_usage_error(text):
             normalize_url(candidate)
         except UsageError:
             pass
+
+
+# --- which canonical links may name an article --------------------------------------------------
+
+PAGE = "https://news.example/news/canon/lighthouse-keeper-retires"
+
+
+@pytest.mark.parametrize("canonical, problem", [
+    ("https://news.example/news/canon/lighthouse-keeper-retires", None),
+    ("https://news.example/news/2026/02/05/lighthouse-keeper-retires", None),
+    ("https://news.example/n/3", None),                       # a number names one page
+    ("https://news.example/?p=123", None),                    # so does a query
+    ("https://news.example/lighthouse.html", None),           # and a page extension
+    ("https://news.example/story/lighthouse-keeper", None),   # two words are a slug
+    ("https://news.example/", "site root"),
+    ("https://news.example", "site root"),
+    ("https://news.example/index.html", "site root"),
+    ("https://news.example/?utm_source=x", "site root"),      # tracking parameters name nothing
+    ("https://news.example/news/", "prefix of the page's own path"),
+    ("https://news.example/news/canon", "prefix of the page's own path"),
+    ("https://news.example/sport", "no article-like path segment"),
+    ("https://news.example/%2e%2e/%2e%2e/.git/config", "normalises oddly"),
+    ("https://news.example/a/../b-c-d", "normalises oddly"),
+    ("https://news.example/a%2Fb-c", "normalises oddly"),
+    ("https://news.example/a\\b-c", "normalises oddly"),
+    ("https://news.example/a%00b-c", "normalises oddly"),
+    ("https://user:pw@news.example/a-b", "user name or password"),
+    ("http://[oops/x", "malformed"),
+    ("https://news.example/a\nb", "malformed"),
+])
+def test_canonical_problem(canonical, problem):
+    found = canonical_problem(canonical, PAGE)
+    assert (found is None) if problem is None else (problem in (found or "")), found
+
+
+def test_a_variant_of_a_page_may_declare_the_page_itself():
+    assert canonical_problem("https://news.example/news/flood", "https://news.example/news/flood/amp") is None
+    assert canonical_problem("https://news.example/news/flood", "https://news.example/amp/news/flood") is None
+    assert canonical_problem("https://news.example/news/flood", "https://news.example/news/flood/comments")
 
 
 # --- --at: the fetch time of a saved copy -------------------------------------------------------

@@ -102,6 +102,8 @@ def snapshot(ctx: click.Context, sources: tuple[str, ...], store_path: str, url:
             click.echo(visible(f"{result.article}  v{ref.version}  {ref.short_commit}  {line}"))
         else:
             click.echo(visible(f"{result.article}  unchanged (still v{ref.version}, {ref.short_commit})"))
+        for note in result.notes:
+            click.echo(visible(f"  note: {note}"))
     if failed:
         raise SystemExit(1)
 
