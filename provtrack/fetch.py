@@ -46,28 +46,35 @@ def utc_now() -> str:
 
 def fetch(source: str, *, stdin: BinaryIO | None = None, timeout: float = DEFAULT_CONNECT_TIMEOUT,
           total_timeout: float = DEFAULT_TOTAL_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES,
-          max_redirects: int = DEFAULT_MAX_REDIRECTS, fetched_at: str | None = None) -> FetchRecord:
+          max_redirects: int = DEFAULT_MAX_REDIRECTS, fetched_at: str | None = None,
+          fetched_at_source: str | None = None) -> FetchRecord:
     """Read *source*: an http(s) URL, '-' for stdin (*stdin* or sys.stdin.buffer), or a file path.
 
     Anything else that looks like a URL (`ftp://`, `javascript:`) is a UsageError; an
-    existing file whose name merely contains a colon is still read as a file.
+    existing file whose name merely contains a colon is still read as a file. A given
+    *fetched_at* is recorded as "given" unless *fetched_at_source* names where it came from
+    (an importer passing a file's modification time says "file-mtime").
     """
     if source == "-":
         stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
         if stream is None:
             raise FetchError("no standard input to read")
-        return read_stdin(stream, max_bytes=max_bytes, fetched_at=fetched_at)
+        return read_stdin(stream, max_bytes=max_bytes, fetched_at=fetched_at, fetched_at_source=fetched_at_source)
     if "://" in source or (_SCHEME_LIKE.match(source) and not os.path.exists(source)):
         from .fetch_http import fetch_url
 
         return fetch_url(source, timeout=timeout, total_timeout=total_timeout, max_bytes=max_bytes,
                          max_redirects=max_redirects, fetched_at=fetched_at)
-    return read_file(source, max_bytes=max_bytes, fetched_at=fetched_at)
+    return read_file(source, max_bytes=max_bytes, fetched_at=fetched_at, fetched_at_source=fetched_at_source)
 
 
 def read_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
-              fetched_at: str | None = None) -> FetchRecord:
-    """Read a local file, at most *max_bytes*; the content type is guessed from the extension."""
+              fetched_at: str | None = None, fetched_at_source: str | None = None) -> FetchRecord:
+    """Read a local file, at most *max_bytes*; the content type is guessed from the extension.
+
+    Its fetch time is *fetched_at* if given, else its modification time (whole seconds, UTC):
+    the best evidence of when a saved copy was saved, and what `import` uses too.
+    """
     name = os.fspath(path)
     shown = _clean(name)
     try:
@@ -94,21 +101,33 @@ def read_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
             raise FetchError(f"not a text file: {shown} is {encoding}-compressed")
     if not _is_text_type(mime):
         raise FetchError(f"not a text file: {shown} is {_clean(mime or '')}")
-    return FetchRecord(raw=data, source_kind="file", location=name,
-                       fetched_at=fetched_at or utc_now(), content_type=mime)
+    if fetched_at:
+        source = fetched_at_source or "given"
+    else:
+        fetched_at, source = _mtime(info.st_mtime), "file-mtime"
+    return FetchRecord(raw=data, source_kind="file", location=name, fetched_at=fetched_at,
+                       fetched_at_source=source, content_type=mime)
+
+
+def _mtime(seconds: float) -> str:
+    """A modification time as a stored timestamp; whole seconds, as `import` records it."""
+    try:
+        return datetime.fromtimestamp(int(seconds), timezone.utc).isoformat()
+    except (OverflowError, OSError, ValueError):  # far outside what datetime holds: surely not a fetch time
+        return datetime(1970, 1, 1, tzinfo=timezone.utc).isoformat()
 
 
 def read_stdin(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES,
-               fetched_at: str | None = None) -> FetchRecord:
-    """Read a binary stream to its end, at most *max_bytes*."""
+               fetched_at: str | None = None, fetched_at_source: str | None = None) -> FetchRecord:
+    """Read a binary stream to its end, at most *max_bytes*; its fetch time defaults to now."""
     try:
         data = stream.read(max_bytes + 1)
     except OSError as exc:
         raise FetchError(f"cannot read standard input: {exc.strerror or type(exc).__name__}") from None
     if len(data) > max_bytes:
         raise FetchError(f"standard input larger than {max_bytes} bytes")
-    return FetchRecord(raw=bytes(data), source_kind="stdin", location="-",
-                       fetched_at=fetched_at or utc_now())
+    return FetchRecord(raw=bytes(data), source_kind="stdin", location="-", fetched_at=fetched_at or utc_now(),
+                       fetched_at_source=(fetched_at_source or "given") if fetched_at else "read-time")
 
 
 def parse_content_type(value: str | None) -> tuple[str | None, str | None]:

@@ -102,6 +102,7 @@ def fetch_url(url: str, *, timeout: float = DEFAULT_CONNECT_TIMEOUT,
     wire = normalize_url(url)
     limits = _Limits(timeout, total_timeout, max_bytes)
     current, seen, hops = url, {wire}, []
+    source = "given" if fetched_at else "response"
     while True:
         with _exchange(wire, current, limits, conditional) as (resp, watchdog):
             if resp.status in _REDIRECTS:
@@ -120,6 +121,7 @@ def fetch_url(url: str, *, timeout: float = DEFAULT_CONNECT_TIMEOUT,
                                  f"{_clean(current)}")
             if resp.status == 304 and conditional:  # unchanged since the validators were issued
                 return FetchRecord(raw=b"", source_kind="url", location=url, fetched_at=fetched_at or started,
+                                   fetched_at_source=source,
                                    requested_url=url, final_url=current, redirects=tuple(hops), status=304,
                                    headers=tuple((n, v) for n in _RECORDED_HEADERS for v in resp.msg.get_all(n, [])))
             if not 200 <= resp.status < 300:
@@ -135,7 +137,7 @@ def fetch_url(url: str, *, timeout: float = DEFAULT_CONNECT_TIMEOUT,
             return FetchRecord(raw=raw, source_kind="url", location=url,
                                fetched_at=fetched_at or started, requested_url=url, final_url=current,
                                redirects=tuple(hops), status=resp.status, headers=headers,
-                               content_type=mime, charset=charset)
+                               content_type=mime, charset=charset, fetched_at_source=source)
 
 
 @dataclass

@@ -365,6 +365,9 @@ class FetchRecord:
     content_type: str | None = None
     #: charset parameter of Content-Type, if any
     charset: str | None = None
+    #: where fetched_at came from: "response" (when the final response began), "given"
+    #: (`--at`, a manifest), "file-mtime" (a file's modification time) or "read-time" (stdin)
+    fetched_at_source: str | None = None
 
     @property
     def sha256(self) -> str:

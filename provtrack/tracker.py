@@ -62,7 +62,7 @@ class SnapshotResult:
     location: str
     #: set when the page was kept as a suspect fetch instead of a version (see provtrack.suspect)
     suspect: SuspectFetch | None = None
-    #: why the article is the one it is (one line each)
+    #: why the article is the one it is, or why the fetch was not logged as a check (one line each)
     notes: tuple[str, ...] = ()
 
 
@@ -215,11 +215,15 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
         if is_url(source_arg):
             raise UsageError("--at is for imports of saved files or stdin; a URL is fetched now")
         at = normalize_timestamp(at)
-        moment = parse_timestamp(at)
-        if moment.year < 1971 or moment > datetime.now(timezone.utc) + timedelta(days=1):
+        if not _plausible(at):
             raise UsageError(f"--at {at} is outside the range of plausible fetch times (1971 to now)")
     source = load_source(source_arg, stdin=stdin, fetched_at=at, **fetch_options)
     record, document = source.record, source.document
+    # a saved file without --at was fetched when it was last modified (as `import` has it)
+    by_mtime = record.fetched_at_source == "file-mtime"
+    if by_mtime and not _plausible(record.fetched_at):
+        raise UsageError(f"{record.location} was last modified at {record.fetched_at}, outside the range of "
+                         f"plausible fetch times (1971 to now): give its fetch time with --at")
     with store.locked():
         identity = resolve_identity(store, source, url=url, latest_blocks=lambda a: _latest_blocks(store, a))
         article, primary, urls = identity.article, identity.url, identity.urls
@@ -235,12 +239,18 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
             prev_blocks = store.read_blocks(prev_ref)
             # the same text is a check whatever its time (two fetches racing each other to the lock)
             if dump_blocks(prev_blocks) == blocks_text:
-                store.record_check({**check, "result": "unchanged", "version": prev_ref.version})
+                if by_mtime:  # re-reading a saved copy says nothing about the live article now
+                    notes: tuple[str, ...] = ("not logged as a check: a saved file re-read is no fetch of the "
+                                              "live article (give --at if you know when it was fetched)",)
+                else:
+                    store.record_check({**check, "result": "unchanged", "version": prev_ref.version})
+                    notes = ()
                 return SnapshotResult(article, False, prev_ref, {k: 0 for k in CHANGE_KINDS},
-                                      document.metadata.title, record.location)
+                                      document.metadata.title, record.location, notes=notes)
             if parse_timestamp(record.fetched_at) < parse_timestamp(prev_ref.fetched_at):
+                when = " (its modification time; give --at if it was fetched later)" if by_mtime else ""
                 raise UsageError(f"{article} v{prev_ref.version} was fetched at {prev_ref.fetched_at}; a different "
-                                 f"copy fetched earlier ({record.fetched_at}) cannot be added after it")
+                                 f"copy fetched earlier ({record.fetched_at}{when}) cannot be added after it")
             shrunk = shrinkage(prev_blocks, document.blocks, version=prev_ref.version, signals=document.signals)
             if shrunk and not accept_shorter:
                 raw_name = f"raw.{_RAW_EXT.get(document.format, 'bin')}" if keep_raw else None
@@ -283,6 +293,12 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
         index_version(store, ref, document.blocks)
     return SnapshotResult(article, True, ref, summary, document.metadata.title, record.location,
                           notes=identity.notes if number == 1 else ())
+
+
+def _plausible(stamp: str) -> bool:
+    """A fetch time from 1971 to a day from now (clocks drift; nothing was fetched before 1971)."""
+    moment = parse_timestamp(stamp)
+    return moment.year >= 1971 and moment <= datetime.now(timezone.utc) + timedelta(days=1)
 
 
 def _latest_blocks(store: Store, article: str) -> tuple[Block, ...] | None:
@@ -332,6 +348,7 @@ def build_meta(source: Source, *, article: str, article_url: str, urls: list[str
         "http": {"status": record.status, "headers": dict(record.headers)},
         "content_type": record.content_type,
         "fetched_at": record.fetched_at,
+        **({"fetched_at_source": record.fetched_at_source} if record.fetched_at_source else {}),
         "first_fetched_at": first_fetched_at,
         "sha256": {"raw": record.sha256, "text": document.text_sha256,
                    "blocks": sha256_hex(dump_blocks(document.blocks).encode("utf-8"))},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 import shutil
 import socket
@@ -857,3 +858,87 @@ def test_connect_never_waits_past_the_total_deadline(fetch_server: str, monkeypa
     fetch(f"{fetch_server}/page", timeout=3, total_timeout=60)
     assert 0 < asked[0] <= 2 and asked[1] == 3
 
+
+# --- fetch times of saved copies --------------------------------------------------------------
+
+def test_a_file_is_fetched_at_its_modification_time(tmp_path) -> None:
+    path = tmp_path / "saved.html"
+    path.write_bytes(HTML)
+    os.utime(path, (1770284520.75, 1770284520.75))  # 2026-02-05T09:42:00.75Z
+    rec = read_file(path)
+    assert (rec.fetched_at, rec.fetched_at_source) == ("2026-02-05T09:42:00+00:00", "file-mtime")
+    given = read_file(path, fetched_at="2026-02-06T00:00:00+00:00")
+    assert (given.fetched_at, given.fetched_at_source) == ("2026-02-06T00:00:00+00:00", "given")
+    assert read_file(path, fetched_at=rec.fetched_at, fetched_at_source="file-mtime").fetched_at_source == "file-mtime"
+    assert fetch("-", stdin=io.BytesIO(HTML)).fetched_at_source == "read-time"
+
+
+def test_a_fetched_page_says_where_its_time_came_from(fetch_server: str) -> None:
+    assert fetch(f"{fetch_server}/page").fetched_at_source == "response"
+    assert fetch_url(f"{fetch_server}/page", fetched_at="2026-02-05T09:42:00+00:00").fetched_at_source == "given"
+
+
+SAVED = ('<html><head><title>Ferry timetable</title><link rel="canonical" href="https://ferries.example/2026/timetable">'
+         '</head><body><article><h1>Ferry timetable</h1><p>The harbour board approved the new ferry timetable on '
+         'Monday evening, with an extra crossing at dawn.</p></article></body></html>')
+MTIME = 1770284520  # 2026-02-05T09:42:00Z
+
+
+def _saved(tmp_path, name: str = "saved.html", text: str = SAVED, mtime: float = MTIME):
+    folder = tmp_path / "pages"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(text)
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+def _meta_of(store) -> dict:
+    return json.loads(next(store.glob("articles/*/*/meta.json")).read_text())
+
+
+def test_a_saved_file_without_at_is_fetched_at_its_modification_time(run, tmp_path) -> None:
+    from provtrack.store import Store
+
+    path = _saved(tmp_path)
+    assert run("snapshot", str(path)).exit_code == 0
+    store = tmp_path / "store"
+    meta = _meta_of(store)
+    assert (meta["fetched_at"], meta["fetched_at_source"]) == ("2026-02-05T09:42:00+00:00", "file-mtime")
+    dates = subprocess.run(["git", "-C", str(store), "log", "-1", "--format=%aI %cI%n%(trailers)"],
+                           capture_output=True, text=True, check=True).stdout
+    assert dates.startswith("2026-02-05T09:42:00+00:00 2026-02-05T09:42:00+00:00\n")
+    assert "Provtrack-Fetched-At: 2026-02-05T09:42:00+00:00" in dates
+    article = meta["article"]
+    checks = len(Store(store).checks(article))
+    again = run("snapshot", str(path))  # re-reading the file is no check of the live article
+    assert again.exit_code == 0 and " unchanged " in again.stdout
+    assert "note: not logged as a check: a saved file re-read is no fetch of the live article" in again.stdout
+    assert len(Store(store).checks(article)) == checks
+    given = run("snapshot", str(path), "--at", "2026-02-06T08:00Z")  # a known fetch time is a check
+    assert given.exit_code == 0 and "note:" not in given.stdout
+    assert Store(store).checks(article)[-1]["fetched_at"] == "2026-02-06T08:00:00+00:00"
+    # import reads the same file at the same time
+    assert run("import", str(path.parent), "--store", str(tmp_path / "imported")).exit_code == 0
+    assert _meta_of(tmp_path / "imported")["fetched_at"] == meta["fetched_at"]
+
+
+def test_a_saved_file_older_than_the_latest_version_says_why(run, tmp_path) -> None:
+    assert run("snapshot", str(_saved(tmp_path, "new.html", SAVED.replace("dawn", "dusk")))).exit_code == 0
+    old = run("snapshot", str(_saved(tmp_path, "old.html", mtime=MTIME - 3600)))
+    assert old.exit_code == 2
+    assert "(2026-02-05T08:42:00+00:00 (its modification time; give --at if it was fetched later)" in old.stderr
+
+
+@pytest.mark.parametrize("mtime", [0, 4102444800])  # 1970 (an unpacked archive), 2100 (a wrong clock)
+def test_an_implausible_modification_time_needs_at(run, tmp_path, mtime: int) -> None:
+    path = _saved(tmp_path, mtime=mtime)
+    result = run("snapshot", str(path))
+    assert result.exit_code == 2 and "outside the range of plausible fetch times" in result.stderr
+    assert "give its fetch time with --at" in result.stderr
+    assert run("snapshot", str(path), "--at", "2026-02-05T09:42Z").exit_code == 0
+
+
+def test_stdin_without_at_is_read_now(run, tmp_path) -> None:
+    assert run("snapshot", "-", "--url", "https://ferries.example/2026/timetable", input=SAVED).exit_code == 0
+    assert _meta_of(tmp_path / "store")["fetched_at_source"] == "read-time"
