@@ -137,7 +137,10 @@ def page_metadata(builder: TreeBuilder, info: PageInfo, title: str | None, bylin
     published, modified = _visible_times(builder.times)
     canonical = builder.canonical or meta.get("og:url")
     if canonical and base_url and base_url.startswith(("http://", "https://")):
-        canonical = urljoin(base_url, canonical)
+        try:
+            canonical = urljoin(base_url, canonical)
+        except ValueError:  # `http://[oops`: kept as declared; article identity ignores a malformed link
+            pass
     return Metadata(
         title=title,
         byline=_byline(builder.bylines, article, meta) or byline_hint,

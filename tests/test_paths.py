@@ -188,3 +188,12 @@ def test_shared_text(earlier: str, later: str, expected: float) -> None:
 
     blocks = [[Block("paragraph", t)] if t else [] for t in (earlier, later)]
     assert shared_text(*blocks) == expected
+
+
+def test_a_fetched_page_with_a_malformed_canonical_link_is_its_own_article(run, page_server, tmp_path) -> None:
+    page = page_server.serve("/news/broken/lighthouse", _story("Keeper retires", LIGHTHOUSE, "http://[::1/x"))
+    result = run("snapshot", page)  # was an internal error: ValueError from urljoin in the extractor
+    assert result.exit_code == 0 and " v1 " in result.stdout, result.output
+    assert "note: canonical link ignored: it is malformed (http://[::1/x)" in result.stdout
+    (meta,) = _metas(tmp_path / "store").values()
+    assert meta["article_url"] == page and meta["canonical_url"] == "http://[::1/x"
