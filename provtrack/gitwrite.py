@@ -5,10 +5,12 @@ Nothing here knows about articles; `store.Store` composes these steps into versi
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import io
 import os
 import struct
+import subprocess
 import tempfile
 import zlib
 from pathlib import Path
@@ -160,6 +162,7 @@ class GitWriter:
         """
         if self.repo.bare or self.repo.working_tree_dir is None:
             return
+        self.settle()
         try:
             self.repo.git.read_tree("-m", "-u", *([old] if old else []), new)
         except git.GitCommandError:
@@ -169,13 +172,19 @@ class GitWriter:
                 pass
 
     def sync_worktree(self, files: Mapping[str, tuple[bytes, bytes]], *, prefix: str,
-                       removed: set[str] | tuple[()]) -> None:
+                       removed: set[str] | tuple[()], background: bool = False) -> None:
         """Mirror a committed directory into the working tree and index so plain `git status` stays clean.
 
         Best effort: the commit is already on `main`; a stale working tree never affects provtrack.
+        With *background*, the index update runs while the caller goes on (git reads and
+        rewrites the whole index, which grows with the store); `settle` waits for it, the store
+        does so before releasing its writer lock (it asks for *background* only under that
+        lock), and so does the process at exit, so no git command run afterwards finds the
+        index locked.
         """
         if self.repo.bare or self.repo.working_tree_dir is None:
             return
+        self.settle()
         base = Path(self.repo.working_tree_dir)
         infos = []
         try:
@@ -189,9 +198,38 @@ class GitWriter:
             for name in removed:
                 (base / (prefix + name)).unlink(missing_ok=True)
                 infos.append(f"0 {ZERO}\t{prefix}{name}")
-            self.git_input("update_index", "--index-info", data=("\n".join(infos) + "\n").encode())
-        except (OSError, git.GitCommandError):
+            update = subprocess.Popen(["git", "update-index", "--index-info"], cwd=base, stdin=subprocess.PIPE,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _INDEX_UPDATES[os.path.realpath(base)] = update
+            assert update.stdin is not None
+            with update.stdin:
+                update.stdin.write(("\n".join(infos) + "\n").encode())
+        except (OSError, ValueError):
             pass
+        if not background:
+            self.settle()
+
+    def settle(self) -> None:
+        """Wait for a background index update of this repository (see `sync_worktree`) to finish."""
+        if self.repo.working_tree_dir is not None:
+            settle_index(self.repo.working_tree_dir)
+
+
+#: working tree -> its background `git update-index`, shared by every writer of that repository
+_INDEX_UPDATES: dict[str, subprocess.Popen[bytes]] = {}
+
+
+def settle_index(working_tree: str | os.PathLike[str]) -> None:
+    """Wait for the background index update of the repository at *working_tree*, if one is running."""
+    update = _INDEX_UPDATES.pop(os.path.realpath(working_tree), None)
+    if update is not None:
+        update.wait()
+
+
+@atexit.register
+def _settle_all() -> None:
+    for working_tree in list(_INDEX_UPDATES):
+        settle_index(working_tree)
 
 
 # -- bulk writes: one new pack file -------------------------------------------------------

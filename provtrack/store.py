@@ -33,7 +33,7 @@ import git
 
 from provtrack.blockfile import BLOCKS_FILE, META_FILE, load_blocks
 from provtrack.checklog import CheckLog
-from provtrack.gitwrite import MODE_BLOB, MODE_TREE, GitWriter
+from provtrack.gitwrite import MODE_BLOB, MODE_TREE, GitWriter, settle_index
 from provtrack.errors import NotFoundError, ProvtrackError, StoreError, UsageError
 from provtrack.model import Block, SnapshotRef
 from provtrack.timeutil import parse_timestamp
@@ -122,6 +122,7 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = False, any_format: bool = False) -> None:
         self.path = Path(path)
+        self._locked = 0  # depth of `locked()`: index mirroring runs in the background only under the lock
         # a store that does not exist yet is created by its first write, so a failed
         # snapshot leaves nothing behind
         self._repo = self._open(create)
@@ -561,9 +562,12 @@ class Store:
                         raise StoreError(f"store {self.path} is locked by another provtrack process; "
                                          f"gave up after {timeout:g} s") from None
                     time.sleep(0.05)
+            self._locked += 1
             try:
                 yield self
             finally:
+                self._locked -= 1
+                settle_index(self.path)  # the next writer must find the index free
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def ensure_initialised(self) -> str:
@@ -575,7 +579,8 @@ class Store:
         tree = self._git.tree({MARKER: (self._git.blob(marker.encode()), MODE_BLOB)})
         commit = self._git.commit(tree.hex(), None, "Initialise provtrack store\n", None)
         self._git.update_ref(commit, None)
-        self._git.sync_worktree({MARKER: (marker.encode(), self._git.blob(marker.encode()))}, prefix="", removed=())
+        self._git.sync_worktree({MARKER: (marker.encode(), self._git.blob(marker.encode()))}, prefix="", removed=(),
+                                background=self._locked > 0)
         return commit
 
     def write_version(self, article: str, files: Mapping[str, bytes], *, message: str, date: str) -> str:
@@ -600,7 +605,7 @@ class Store:
         self._git.update_ref(commit, parent)
         self.remember_latest(article, commit)
         self._git.sync_worktree({n: (files[n], art_entries[n][0]) for n in files}, prefix=adir + "/",
-                            removed=old_names - set(files))
+                            removed=old_names - set(files), background=self._locked > 0)
         return commit
 
     def write_files(self, directory: str, files: Mapping[str, bytes], *, message: str, date: str) -> str:
@@ -621,7 +626,8 @@ class Store:
             tree = self._git.tree(entries)
         commit = self._git.commit(tree.hex(), parent, message, date)
         self._git.update_ref(commit, parent)
-        self._git.sync_worktree({n: (files[n], blobs[n][0]) for n in files}, prefix=directory + "/", removed=())
+        self._git.sync_worktree({n: (files[n], blobs[n][0]) for n in files}, prefix=directory + "/", removed=(),
+                                background=self._locked > 0)
         return commit
 
     # -- cheap check records ------------------------------------------------------------

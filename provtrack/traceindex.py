@@ -98,8 +98,17 @@ class TraceIndex:
 
     def record(self, ref: SnapshotRef, blocks: Sequence[Block]) -> None:
         """Add a version `snapshot` has just committed (catching up first if the index is behind)."""
-        if not self.path.exists() and self._commit_count() > _BUILD_ON_SNAPSHOT:
-            return  # building the whole index is `trace`'s job, not a snapshot's
+        if not self.path.exists():
+            deferred = self.path.with_name(self.path.name + ".deferred")
+            if deferred.exists():
+                return  # a big store without an index: `trace` builds it (counted once, below)
+            if self._commit_count() > _BUILD_ON_SNAPSHOT:
+                try:  # building the whole index is `trace`'s job, not a snapshot's
+                    deferred.parent.mkdir(parents=True, exist_ok=True)
+                    deferred.touch()
+                except OSError:
+                    pass
+                return
         with self._writing() as db:
             parents = self.store.repo.commit(ref.commit).parents
             if parents and _meta(db, "head") == parents[0].hexsha:
@@ -195,6 +204,7 @@ class TraceIndex:
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.with_name(self.path.name + ".deferred").unlink(missing_ok=True)
         with closing(self._connect()) as db:
             db.execute("BEGIN IMMEDIATE")  # one writer at a time; readers carry on
             try:

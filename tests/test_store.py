@@ -222,3 +222,19 @@ def test_tree_entries_read_without_gitpython_objects_match_gitpython(tmp_path):
         assert writer.entries(head, path) == {item.name: (item.binsha, item.mode) for item in tree}
     assert writer.entries(head, "articles/nothing") == {} and writer.entries(head, f"{article_dir(ART)}/{BLOCKS_FILE}") == {}
     assert writer.entries(None, "") == {}
+
+
+def test_the_index_mirror_is_settled_before_the_lock_is_released(tmp_path):
+    """The index is updated in the background; `git status` is clean once the writer lets go."""
+    store = Store(tmp_path / "s", create=True)
+    for n in range(1, 4):
+        _write(store, ART, n, f"text {n}", f"2026-02-05T0{n}:00:00+00:00")  # each write under its own lock
+        assert _git(store.path, "status", "--porcelain") == ""
+    with store.locked():  # several writes in one lock: each waits for the previous index update
+        for n in range(4, 7):
+            blocks = (Block("title", "T"), Block("paragraph", f"text {n}"))
+            store.write_version(ART, {BLOCKS_FILE: dump_blocks(blocks).encode(), META_FILE: b"{}"},
+                                message=f"{ART} v{n}\n\nProvtrack-Article: {ART}\nProvtrack-Version: {n}\n",
+                                date=f"2026-02-05T0{n}:00:00+00:00")
+    assert _git(store.path, "status", "--porcelain") == ""
+    assert (store.path / article_dir(ART) / BLOCKS_FILE).read_text().endswith("text 6\n")
