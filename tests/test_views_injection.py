@@ -140,6 +140,7 @@ def test_what_the_readme_says_about_controls_zero_width_joiners_and_invisible_ch
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "\x1b" not in out and "\x07" not in out
-    assert "page\\x1b[2J.md" in out  # the file name still carries its ESC: shown, never obeyed
+    # the file name still carries its ESC: shown, never obeyed (a long temporary path may wrap)
+    assert "page\\x1b[2J.md" in out.replace("\n", "")
     assert "Esc [31mred here, 60,\\u200b000 people, \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 and " \
            "\U0001f469\u200d\U0001f692 too." in out

@@ -19,6 +19,7 @@ from ..model import SnapshotRef, duplicate_groups
 from .diffview import BADGES, heading, plural, positions, word_diff
 from .escapes import marker_escape
 from .layout import BLOCK_STYLES, Gutter, fmt_time, labelled, para, paras, stripped_lines
+from .lines import Line, Painter, assembled, rstrip_line
 from .safe import safe_text
 
 #: Shades of a version label by age, newest first: this very version, the newest third of the
@@ -73,6 +74,31 @@ class _Row:
             yield from line
             yield Segment.line()
 
+    def fast_lines(self, painter: Painter, width: int) -> list[Line] | None:
+        """What `__rich_console__` draws, trailing whitespace stripped, in one pass (see `lines.Painter`)."""
+        bar = painter.segments(self.bar)
+        text_width = width - self.indent - cell_len(self.bar.plain)
+        stacked = text_width < MIN_TEXT
+        if stacked:
+            text_width = width - 2 - cell_len(self.bar.plain)
+        body = painter.lines(self.body, max(text_width, 1))
+        if body is None:
+            return None
+        out: list[Line] = []
+        if stacked:
+            gutter = painter.lines(self.gutter, width)
+            if gutter is None:
+                return None
+            out.extend(gutter)
+            first = blank = [Segment("  ")]
+        else:
+            first = [*painter.segments(self.gutter), Segment(" " * (self.indent - cell_len(self.gutter.plain)))]
+            blank = [Segment(" " * self.indent)]
+        for number, line in enumerate(body):
+            row = [*(first if number == 0 else blank), *bar, *line]
+            out.append(row if line else rstrip_line(row))
+        return out
+
 
 def blame_text(line: BlameLine, *, copy_of: int | None = None) -> Text:
     """A blamed block as the document view shows it: `Caption:` labelled, a duplicate flagged."""
@@ -113,17 +139,19 @@ class BlameView:
         para_width = max(len(para(line.index)) for line in self.blame.lines)
         origin_width = max(len(f"v{line.lineage.origin.version}") for line in self.blame.lines)
         gutters = []
+        ages: dict[int, Style] = {}
         for line in self.blame.lines:
             lin = line.lineage
-            text = Text()
-            text.append(para(line.index).ljust(para_width + 2), style="provtrack.number")
-            text.append(f"v{lin.origin.version}".ljust(origin_width), style=self._age(lin.origin))
+            origin, last = lin.origin.version, lin.last_changed.version
+            parts: list[tuple[str, str | Style]] = [
+                (para(line.index).ljust(para_width + 2), "provtrack.number"),
+                (f"v{origin}".ljust(origin_width), ages.get(origin) or ages.setdefault(origin, self._age(lin.origin)))]
             if lin.last_changed != lin.origin or lin.edits:
-                text.append(" → ", style="provtrack.meta")
-                text.append(f"v{lin.last_changed.version}", style=self._age(lin.last_changed))
+                parts += [(" → ", "provtrack.meta"),
+                          (f"v{last}", ages.get(last) or ages.setdefault(last, self._age(lin.last_changed)))]
                 if lin.edits:
-                    text.append(f" ×{lin.edits}", style="provtrack.meta")
-            gutters.append(text)
+                    parts.append((f" ×{lin.edits}", "provtrack.meta"))
+            gutters.append(assembled(parts))
         return gutters
 
     def _rows(self) -> list[RenderableType]:
@@ -133,9 +161,12 @@ class BlameView:
         for group in duplicate_groups([line.block for line in self.blame.lines]):
             copies.update((self.blame.lines[i].index, self.blame.lines[group[0]].index) for i in group[1:])
         rows: list[RenderableType] = []
+        bars: dict[int, Text] = {}  # one bar per origin version: rows share it
         for gutter, line in zip(gutters, self.blame.lines):
-            bar = Text()
-            bar.append("│ ", style=self._age(line.lineage.origin))
+            origin = line.lineage.origin
+            bar = bars.get(origin.version)
+            if bar is None:
+                bar = bars[origin.version] = assembled([("│ ", self._age(origin))])
             rows.append(_Row(gutter, bar, blame_text(line, copy_of=copies.get(line.index)), indent=indent))
         return rows
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -108,10 +109,23 @@ def _original(change: Change, new_blocks: tuple[Block, ...]) -> str:
     """The block a duplicate copies: its first twin in the new version, else its old position."""
     if change.new_indices and max(change.new_indices) < len(new_blocks):
         key = new_blocks[change.new_indices[0]].key
-        twins = [i for i, b in enumerate(new_blocks) if b.key == key and i not in change.new_indices]
-        if twins:
-            return para(twins[0])
+        twin = next((i for i in _positions_of(new_blocks).get(key, ()) if i not in change.new_indices), None)
+        if twin is not None:
+            return para(twin)
     return f"old {paras(change.old_indices)}" if change.old_indices else "an earlier block"
+
+
+_POSITIONS: list[tuple[tuple[Block, ...], dict[str, list[int]]]] = []
+
+
+def _positions_of(blocks: tuple[Block, ...]) -> dict[str, list[int]]:
+    """Block key -> its indices in *blocks*, for the last block tuple asked about (a view asks about one)."""
+    if not _POSITIONS or _POSITIONS[0][0] is not blocks:
+        positions: dict[str, list[int]] = defaultdict(list)
+        for index, block in enumerate(blocks):
+            positions[block.key].append(index)
+        _POSITIONS[:] = [(blocks, dict(positions))]
+    return _POSITIONS[0][1]
 
 
 def is_shown(change: Change, *, show_cosmetic: bool = False, only: frozenset[str] | None = None) -> bool:
@@ -130,6 +144,10 @@ def body_entries(diff: Diff, *, show_cosmetic: bool = False, only: frozenset[str
     cosmetic: set[int] = set()
     after: dict[int, list[Change]] = defaultdict(list)
     anchors = _anchors(diff)
+    # before[o]: the latest new position anchored by an old block before o (where a removal of o goes)
+    before = [-1] * (len(diff.old_blocks) + 1)
+    for o in range(len(diff.old_blocks)):
+        before[o + 1] = max(before[o], anchors.get(o, -1))
     for change in diff.changes:
         if not is_shown(change, show_cosmetic=show_cosmetic, only=only):
             cosmetic.update(change.new_indices)
@@ -138,8 +156,7 @@ def body_entries(diff: Diff, *, show_cosmetic: bool = False, only: frozenset[str
             covered.update(change.new_indices)
         else:
             old = min(change.old_indices, default=0)
-            anchor = max((anchors[o] for o in range(old) if o in anchors), default=-1)
-            after[anchor].append(change)
+            after[before[min(max(old, 0), len(diff.old_blocks))]].append(change)
     entries = [_Entry(change=c) for c in after[-1]]
     for index in range(len(diff.new_blocks)):
         if index in first:
@@ -164,12 +181,45 @@ def _anchors(diff: Diff) -> dict[int, int]:
                 anchors[old] = max(change.new_indices)
     old_rest = [i for i in range(len(diff.old_blocks)) if i not in old_touched]
     new_rest = [i for i in range(len(diff.new_blocks)) if i not in new_touched]
-    matcher = SequenceMatcher(None, [diff.old_blocks[i].key for i in old_rest],
-                              [diff.new_blocks[i].key for i in new_rest], autojunk=False)
+    old_blocks, new_blocks = diff.old_blocks, diff.new_blocks
+    if len(old_rest) == len(new_rest) and all(
+            old_blocks[o].text == new_blocks[n].text or old_blocks[o].key == new_blocks[n].key
+            for o, n in zip(old_rest, new_rest)):
+        anchors.update(zip(old_rest, new_rest))  # the differ's unchanged blocks: one in-order chain
+        return anchors
+    old_keys, new_keys = [old_blocks[i].key for i in old_rest], [new_blocks[i].key for i in new_rest]
+    if len(old_keys) * len(new_keys) > _MATCHER_LIMIT:  # difflib is quadratic on long runs of alike blocks
+        anchors.update((old_rest[a], new_rest[b]) for a, b in _in_order_pairs(old_keys, new_keys))
+        return anchors
+    matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     for a, b, size in matcher.get_matching_blocks():
         for k in range(size):
             anchors[old_rest[a + k]] = new_rest[b + k]
     return anchors
+
+
+#: Above this many key comparisons `_anchors` pairs blocks greedily instead of with difflib.
+_MATCHER_LIMIT = 4_000_000
+
+
+def _in_order_pairs(old_keys: list[str], new_keys: list[str]) -> list[tuple[int, int]]:
+    """Equal keys paired in order, greedily: each old key takes the next unused equal new key after the last."""
+    where: dict[str, list[int]] = defaultdict(list)
+    for b, key in enumerate(new_keys):
+        where[key].append(b)
+    cursor: dict[str, int] = {}
+    pairs = []
+    last = -1
+    for a, key in enumerate(old_keys):
+        spots = where.get(key)
+        if not spots:
+            continue
+        k = bisect_right(spots, last, lo=cursor.get(key, 0))
+        if k < len(spots):
+            pairs.append((a, spots[k]))
+            last = spots[k]
+            cursor[key] = k + 1
+    return pairs
 
 
 def ordered_changes(diff: Diff, *, show_cosmetic: bool = False, only: frozenset[str] | None = None) -> list[Change]:

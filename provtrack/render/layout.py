@@ -8,9 +8,10 @@ from datetime import datetime, timezone
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
-from rich.text import Text
+from rich.text import Span, Text
 
 from ..model import Side, SnapshotRef
+from .lines import Line, Painter, rstrip_line
 from .safe import visible
 
 #: Below this many columns for the body, a gutter gives up its hanging indent.
@@ -36,8 +37,15 @@ class Gutter:
 
     def __init__(self, prefix: Text | str, body: RenderableType, *, repeat: bool = False) -> None:
         # Text.render ignores the base style of a Text without spans; make the style a span
-        self.prefix = Text()
-        self.prefix.append_text(prefix if isinstance(prefix, Text) else Text(prefix))
+        if isinstance(prefix, str):
+            self.prefix = Text(prefix)
+        elif prefix.style and not prefix.spans:
+            self.prefix = Text(prefix.plain, spans=[Span(0, len(prefix.plain), prefix.style)])
+        elif prefix.style:
+            self.prefix = Text()
+            self.prefix.append_text(prefix)
+        else:
+            self.prefix = prefix  # never changed here, so it can be shared
         self.body = body
         self.repeat = repeat
 
@@ -60,24 +68,42 @@ class Gutter:
             yield from line
             yield Segment.line()
 
+    def fast_lines(self, painter: Painter, width: int) -> list[Line] | None:
+        """The lines `__rich_console__` draws, trailing whitespace stripped, without rich's passes."""
+        indent = cell_len(self.prefix.plain)
+        if width - indent < _MIN_BODY:
+            return None
+        body = painter.block_lines(self.body, width - indent)
+        if body is None:
+            return None
+        first = painter.segments(self.prefix)
+        blank = [Segment(" " * indent)] if indent else []
+        out: list[Line] = []
+        for number, line in enumerate(body):
+            prefix = first if number == 0 or self.repeat else blank
+            out.append([*prefix, *line] if line else rstrip_line(prefix))
+        return out
+
 
 def stripped_lines(console: Console, options: ConsoleOptions,
                    renderables: Iterable[RenderableType]) -> Iterator[Segment]:
-    """Render *renderables* one after another, without trailing whitespace on any line."""
+    """Render *renderables* one after another, without trailing whitespace on any line.
+
+    Text, Gutters and Groups of them are laid out by `lines.Painter` in one pass; anything
+    else (tables) goes through rich.
+    """
+    painter = Painter(console, options)
+    newline = Segment.line()
     for renderable in renderables:
+        fast = painter.block_lines(renderable, options.max_width)
+        if fast is not None:
+            for line in fast:
+                yield from line
+                yield newline
+            continue
         for line in console.render_lines(renderable, options, pad=False):
-            yield from _rstrip(line)
-            yield Segment.line()
-
-
-def _rstrip(line: list[Segment]) -> list[Segment]:
-    line = list(line)
-    while line and not line[-1].control and not line[-1].text.rstrip():
-        line.pop()
-    if line and not line[-1].control:
-        last = line[-1]
-        line[-1] = Segment(last.text.rstrip(), last.style)
-    return line
+            yield from rstrip_line(line)
+            yield newline
 
 
 def fmt_time(stamp: str | None, *, zone: bool = True, seconds: bool = False) -> str:

@@ -11,6 +11,8 @@ __all__ = ["safe_text", "visible"]
 
 def safe_text(text: str, style: str = "") -> Text:
     """A rich Text of *text* made visible; never parsed as markup. Escapes get `provtrack.escape`."""
+    if UNSAFE.search(text) is None:  # the common case: nothing to escape
+        return Text(text, style=style)
     result = Text(style=style)
     pos = 0
     for match in UNSAFE.finditer(text):

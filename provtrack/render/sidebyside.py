@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from rich import box
-from rich.console import RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
 from ..model import Change, Diff
 from .escapes import marker_escape
 from .layout import paras
+from .lines import Line, Painter, columns
 from .safe import safe_text
 
 #: What an empty side says, per change kind.
@@ -88,10 +90,27 @@ def side_by_side(change: Change, diff: Diff) -> RenderableType:
     else:
         old = _texts(block_texts(diff, change, new=False), "provtrack.removed")
         new = _texts(block_texts(diff, change, new=True), "provtrack.added")
-    table = Table(box=box.MINIMAL, show_header=False, show_edge=False, pad_edge=False, expand=True,
-                  padding=(0, 1), border_style="provtrack.meta")
-    table.add_column(ratio=1, overflow="fold")
-    table.add_column(ratio=1, overflow="fold")
-    table.add_row(Text.assemble(_label(old_where, "provtrack.position"), "\n", old),
-                  Text.assemble(_label(new_where, "provtrack.position"), "\n", new))
-    return table
+    return Columns(Text.assemble(_label(old_where, "provtrack.position"), "\n", old),
+                   Text.assemble(_label(new_where, "provtrack.position"), "\n", new))
+
+
+class Columns:
+    """Two halves with a rule between them: a borderless rich Table, drawn without one when it can be."""
+
+    def __init__(self, left: Text, right: Text) -> None:
+        self.left, self.right = left, right
+
+    def table(self) -> Table:
+        table = Table(box=box.MINIMAL, show_header=False, show_edge=False, pad_edge=False, expand=True,
+                      padding=(0, 1), border_style="provtrack.meta")
+        table.add_column(ratio=1, overflow="fold")
+        table.add_column(ratio=1, overflow="fold")
+        table.add_row(self.left, self.right)
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.table()
+
+    def fast_lines(self, painter: Painter, width: int) -> list[Line] | None:
+        """The table's lines (see `lines.columns`); None when a word is too wide for its half."""
+        return columns(painter, self.left, self.right, width, Segment("│", painter.style("provtrack.meta")))
