@@ -51,8 +51,12 @@ def feed_links(data: bytes, base_url: str) -> list[str]:
         raise FetchError(f"not an RSS or Atom feed (root element {root.tag[:60]!r}): {base_url}")
     links: list[str] = []
     for link in found[:MAX_ITEMS]:
-        absolute = urljoin(base_url, link) if link else ""
-        if urlsplit(absolute).scheme in ("http", "https") and absolute not in links:
+        try:  # a feed's own markup: a malformed link is skipped, never an internal error
+            absolute = urljoin(base_url, link) if link else ""
+            scheme = urlsplit(absolute).scheme
+        except ValueError:
+            continue
+        if scheme in ("http", "https") and absolute not in links:
             links.append(absolute)
     return links
 

@@ -37,6 +37,7 @@ class ImportRow:
     path: Path
     fetched_at: str
     url: str | None = None
+    fetched_at_source: str = "given"  # "file-mtime" when the time is the file's modification time
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def read_rows(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[ImportRow],
 def _file_row(path: Path) -> ImportRow:
     """A saved page whose fetch time is its modification time (its article: its canonical link)."""
     moment = datetime.fromtimestamp(int(path.stat().st_mtime), timezone.utc)
-    return ImportRow(where=str(path), path=path, fetched_at=utc_iso(moment))
+    return ImportRow(where=str(path), path=path, fetched_at=utc_iso(moment), fetched_at_source="file-mtime")
 
 
 def _manifest_rows(manifest: Path, rows: list[ImportRow], problems: list[Problem]) -> None:
@@ -216,6 +217,7 @@ def _load_one(job: tuple[ImportRow, int]) -> tuple[Source | None, str | None]:
 
     row, max_bytes = job
     try:
-        return load_source(str(row.path), fetched_at=row.fetched_at, max_bytes=max_bytes), None
+        return load_source(str(row.path), fetched_at=row.fetched_at, max_bytes=max_bytes,
+                           fetched_at_source=row.fetched_at_source), None
     except ProvtrackError as exc:
         return None, str(exc)

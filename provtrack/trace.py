@@ -17,7 +17,7 @@ from provtrack.errors import UsageError
 from provtrack.model import Block, Side, SnapshotRef
 from provtrack.store import Store
 from provtrack.traceindex import Occurrence, TraceIndex
-from provtrack.tracker import load_source, resolve_spec, side_of, stored_document
+from provtrack.tracker import load_source, resolve_spec, side_of, stored_document, usable_canonical
 from provtrack.urls import is_url
 
 __all__ = ["STATUSES", "TraceLine", "TraceResult", "trace_source"]
@@ -72,7 +72,8 @@ def trace_source(store: Store, source: str, *, rebuild: bool = False, stdin: Bin
         loaded = load_source(source, stdin=stdin, **fetch_options)
         blocks, side = loaded.document.blocks, loaded.side
         record = loaded.record
-        article = store.find_article(*(u for u in (record.final_url, record.requested_url, loaded.document.metadata.canonical_url) if u))
+        canonical = usable_canonical(record, loaded.document)  # checked as snapshot checks it
+        article = store.find_article(*(u for u in (record.final_url, record.requested_url, canonical) if u))
         until = None
     else:
         stored = resolve_spec(store, source)

@@ -101,6 +101,16 @@ def _canonical(record: FetchRecord, document: Document) -> tuple[str | None, str
     return (None, f"canonical link {absolute} ignored: {problem}") if problem else (absolute, None)
 
 
+def usable_canonical(record: FetchRecord, document: Document) -> str | None:
+    """The page's canonical link, absolute, when it names this page's article as `resolve_identity`
+    decides it: one that can name an article, on the page's own site when the page has a URL."""
+    canonical = _canonical(record, document)[0]
+    page_url = record.final_url or record.requested_url
+    if canonical and page_url and _site(canonical) != _site(page_url):
+        return None  # a copy elsewhere declaring the original as canonical is not the original
+    return canonical
+
+
 #: a page sharing less than this much text with an article does not join it on its canonical link alone
 MIN_SHARED_TEXT = 0.5
 

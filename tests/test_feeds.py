@@ -96,3 +96,10 @@ def test_a_broken_feed_is_a_failure_but_articles_are_still_checked(run, page_ser
 def test_bad_feed_urls(run):
     result = run("feed", "add", "ftp://gullhaven.example/feed")
     assert result.exit_code == 2 and "http(s) URL" in result.stderr
+
+
+def test_a_malformed_link_in_a_feed_is_skipped_not_an_internal_error():
+    feed = (b'<rss version="2.0"><channel><title>Harbour Desk</title>'
+            b'<item><link>http://[::1</link></item>'
+            b'<item><link>https://quillanbay.example/news/ferry-timetable</link></item></channel></rss>')
+    assert feed_links(feed, "https://quillanbay.example/feed.xml") == ["https://quillanbay.example/news/ferry-timetable"]

@@ -50,6 +50,8 @@ def test_manifest_import_matches_snapshot_version_for_version(tmp_path, saved, r
         assert run("snapshot", str(saved / f"v{i}.html"), "--url", URL, "--at", TIMES[i - 1],
                    "--store", str(tmp_path / "snap")).exit_code == 0
     imported, snapped = Store(store_path), Store(tmp_path / "snap")
+    assert {imported.read_meta(v.ref).get("fetched_at_source")
+            for v in imported.versions(next(imported.articles()).id)} == {"given"}
     article = next(imported.articles()).id
     a, b = imported.versions(article), snapped.versions(article)
     assert [v.ref.version for v in a] == [1, 2, 3]
@@ -92,6 +94,8 @@ def test_folder_import_uses_canonical_links_and_modification_times(tmp_path, run
     assert entry.url == "https://tidewater.example/n/7"
     versions = store.versions(entry.id)
     assert [v.ref.fetched_at for v in versions] == ["2026-02-02T02:40:00+00:00", "2026-02-02T03:40:00+00:00"]
+    # the record says where the time came from, as `snapshot FILE` without --at does
+    assert {store.read_meta(v.ref).get("fetched_at_source") for v in versions} == {"file-mtime"}
 
 
 def test_unchanged_copies_are_checks_and_an_existing_store_continues(tmp_path, saved, run):

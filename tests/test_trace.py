@@ -406,3 +406,14 @@ def test_a_huge_repetitive_paragraph_is_compared_in_bounded_time():
     varied = [f"w{i % 997}" for i in range(50_000)]
     assert resemblance(varied[:20_000], varied).match == "excerpt"
     assert resemblance(varied, [f"x{i}" for i in range(50_000)]) is None
+
+
+def test_a_copy_on_another_site_naming_the_original_as_canonical_is_not_the_original(ledger, page_server):
+    """As `snapshot` decides identity: the canonical link counts only on the page's own site, so
+    the original's paragraphs in the copy are found elsewhere, not the copy's own."""
+    original = (EXAMPLES / "kestrel-flood" / "v1.html").read_bytes()
+    copy = original.replace(b"</head>", f'<link rel="canonical" href="{LEDGER_URL}"></head>'.encode(), 1)
+    page_server.pages["/syndicated"] = (200, {"Content-Type": "text/html; charset=utf-8"}, copy)
+    result = trace_source(ledger, page_server.url("/syndicated"))
+    assert result.article is None
+    assert {line.status for line in result.lines} == {"elsewhere"}
