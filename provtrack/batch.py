@@ -19,6 +19,7 @@ from provtrack.errors import StoreError, UsageError
 from provtrack.gitwrite import MODE_BLOB, MODE_TREE, Entries, GitWriter, PackWriter, commit_bytes, tree_bytes
 from provtrack.model import CHANGE_KINDS, Block, SnapshotRef, change_summary
 from provtrack.store import MARKER, STORE_FORMAT, Store, parse_trailers
+from provtrack.suspect import SuspectFetch, shrinkage, suspect_record
 from provtrack.timeutil import now_utc, parse_timestamp
 from provtrack.tracker import Source, build_meta, commit_message, identify
 from provtrack.urls import article_id, id_hash
@@ -44,6 +45,8 @@ class Outcome:
     ref: SnapshotRef
     summary: Mapping[str, int]
     title: str | None
+    #: set when the page's text collapsed and it was kept as a suspect fetch, not a version
+    suspect: SuspectFetch | None = None
 
 
 @dataclass
@@ -53,6 +56,7 @@ class _Tree:
     root: Entries
     articles: Entries
     shards: dict[str, Entries] = field(default_factory=dict)
+    folders: dict[str, Entries] = field(default_factory=dict)  # other directories written (suspect/...)
 
 
 class VersionBatch:
@@ -117,6 +121,24 @@ class VersionBatch:
         self._written += 1
         return self.tip
 
+    def _write_folder(self, directory: str, files: Mapping[str, bytes], message: str, date: str) -> str:
+        """Commit *files* as the content of *directory* outside `articles/` (`Store.write_files`)."""
+        state = self._tree_state()
+        parts = directory.split("/")
+        entries = {name: (self._object("blob", data), MODE_BLOB) for name, data in files.items()}
+        state.folders[directory] = entries
+        tree = self._object("tree", tree_bytes(entries))
+        for depth in range(len(parts) - 1, 0, -1):
+            parent = "/".join(parts[:depth])
+            if parent not in state.folders:
+                state.folders[parent] = self._git.entries(self.base, parent)
+            state.folders[parent][parts[depth]] = (tree, MODE_TREE)
+            tree = self._object("tree", tree_bytes(state.folders[parent]))
+        state.root[parts[0]] = (tree, MODE_TREE)
+        self.tip = self._commit(self._object("tree", tree_bytes(state.root)), message, date)
+        self._written += 1
+        return self.tip
+
     def write(self, article: str, files: Mapping[str, bytes], message: str, date: str, *,
               meta: Mapping[str, Any], blocks: tuple[Block, ...]) -> SnapshotRef:
         """Write a prepared version (files and message as `add` would make them); returns its ref."""
@@ -154,11 +176,13 @@ class VersionBatch:
         return None
 
     def add(self, source: Source, *, url: str | None = None, article: str | None = None,
-            check: Mapping[str, Any] | None = None) -> Outcome:
-        """Add *source* as the next version of its article (or record it unchanged).
+            check: Mapping[str, Any] | None = None, accept_shorter: bool = False) -> Outcome:
+        """Add *source* as the next version of its article (or record it unchanged, or suspect).
 
         *url* decides the article as `snapshot --url` does; *article* forces a known id
-        (what `update` re-fetched). *check* adds fields to the recorded check.
+        (what `update` re-fetched). *check* adds fields to the recorded check. A page whose
+        text collapsed against the article's newest version (`suspect.shrinkage`) is kept as a
+        suspect fetch, as `snapshot` keeps it, unless *accept_shorter*.
         """
         record, document = source.record, source.document
         found, primary, urls = identify(cast("Store", self), source, url=url)
@@ -174,6 +198,9 @@ class VersionBatch:
             if dump_blocks(prior.blocks) == blocks_text:
                 self.checks.append({**checked, "result": "unchanged", "version": prior.ref.version})
                 return Outcome(article, False, prior.ref, {k: 0 for k in CHANGE_KINDS}, document.metadata.title)
+            shrunk = shrinkage(prior.blocks, document.blocks, version=prior.ref.version, signals=document.signals)
+            if shrunk and not accept_shorter:
+                return self._suspect(source, article, prior, urls, primary, shrunk, checked)
             summary = change_summary(diff_blocks(prior.blocks, document.blocks), len(document.blocks),
                                      include_cosmetic=False, count_cosmetic=True)
             number = prior.ref.version + 1
@@ -199,6 +226,25 @@ class VersionBatch:
         self.checks.append({**checked, "result": "created", "version": number})
         self.created += 1
         return Outcome(article, True, ref, summary, document.metadata.title)
+
+    def _suspect(self, source: Source, article: str, prior: Prior, urls: list[str], primary: str, reason: str,
+                 checked: Mapping[str, Any]) -> Outcome:
+        record = source.record
+        raw_name = f"raw.{_RAW_EXT.get(source.document.format, 'bin')}" if self.keep_raw else None
+        meta = build_meta(source, article=article, article_url=prior.meta.get("article_url") or primary,
+                          urls=list(dict.fromkeys([*prior.meta.get("urls", []), *urls])), version=prior.ref.version,
+                          previous_commit=prior.ref.commit, summary={}, raw_name=raw_name,
+                          first_fetched_at=str(prior.meta.get("first_fetched_at") or record.fetched_at),
+                          previous_title=prior.meta.get("title"))
+        url = record.requested_url or primary
+        folder, files, message = suspect_record(source, article=article, url=url, reason=reason, latest=prior.ref,
+                                                raw_name=raw_name, meta=meta)
+        commit = self._write_folder(folder, files, message, record.fetched_at)
+        self.checks.append({**checked, "result": "suspect", "version": prior.ref.version, "reason": reason,
+                            "commit": commit})
+        kept = SuspectFetch(article, record.fetched_at, url, commit, reason, prior.ref.version)
+        return Outcome(article, False, prior.ref, {k: 0 for k in CHANGE_KINDS}, source.document.metadata.title,
+                       suspect=kept)
 
     # -- publishing ----------------------------------------------------------------------
 

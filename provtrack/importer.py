@@ -21,6 +21,7 @@ from provtrack.timeutil import normalize_timestamp, parse_timestamp, utc_iso
 
 if TYPE_CHECKING:  # gitpython and the extractor load only when an import runs
     from provtrack.store import Store
+    from provtrack.suspect import SuspectFetch
     from provtrack.tracker import Source
 
 #: file names a folder import picks up
@@ -62,6 +63,8 @@ class ImportReport:
     problems: tuple[Problem, ...]
     written: bool
     commit: str | None = None
+    #: copies whose text collapsed against the article's newest version, kept as evidence (see suspect.py)
+    suspect: tuple[SuspectFetch, ...] = ()
 
 
 # -- reading rows ------------------------------------------------------------------------
@@ -149,11 +152,14 @@ def _manifest_row(where: str, cells: dict[str, str], folder: Path) -> ImportRow:
 # -- importing ---------------------------------------------------------------------------
 
 def import_saved(store: Store, paths: Sequence[str | os.PathLike[str]], *, keep_raw: bool = True,
-                 skip_bad: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
+                 skip_bad: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
+                 accept_shorter: bool = False) -> ImportReport:
     """Import every row of *paths* into *store* in fetch-time order.
 
     Without *skip_bad*, any bad row (unreadable, no article text, no canonical link without
-    a URL, earlier than the article's stored versions) means nothing is stored.
+    a URL, earlier than the article's stored versions) means nothing is stored. A copy whose
+    text collapsed against the article's newest version is kept as a suspect fetch, as
+    `snapshot` keeps it, unless *accept_shorter*.
     """
     from provtrack.batch import VersionBatch
 
@@ -165,20 +171,25 @@ def import_saved(store: Store, paths: Sequence[str | os.PathLike[str]], *, keep_
         return ImportReport(len(rows), 0, 0, 0, tuple(problems), written=False)
     touched: set[str] = set()
     unchanged = 0
+    suspect: list[SuspectFetch] = []
     with store.locked(), VersionBatch(store, keep_raw=keep_raw) as batch:
         for row, source in _load(rows, problems, max_bytes):
             try:
-                outcome = batch.add(source, url=row.url)
+                outcome = batch.add(source, url=row.url, accept_shorter=accept_shorter)
             except ProvtrackError as exc:
                 problems.append(Problem(row.where, str(exc)))
                 continue
             touched.add(outcome.article)
-            unchanged += not outcome.created
+            if outcome.suspect is not None:
+                suspect.append(outcome.suspect)
+            else:
+                unchanged += not outcome.created
         if problems and not skip_bad:
             return ImportReport(len(rows), 0, 0, 0, tuple(problems), written=False)
         created = batch.created
         commit = batch.commit()
-    return ImportReport(len(rows), created, unchanged, len(touched), tuple(problems), written=True, commit=commit)
+    return ImportReport(len(rows), created, unchanged, len(touched), tuple(problems), written=True, commit=commit,
+                        suspect=tuple(suspect))
 
 
 def _load(rows: list[ImportRow], problems: list[Problem], max_bytes: int) -> Iterator[tuple[ImportRow, Source]]:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from provtrack.store import Store
     from provtrack.tracker import Source
 
-__all__ = ["MIN_WORDS", "SHRINK", "SIGNALS", "SIGNAL_SHRINK", "SuspectFetch", "record_suspect", "shrinkage", "suspect_fetches"]
+__all__ = ["MIN_WORDS", "SHRINK", "SIGNALS", "SIGNAL_SHRINK", "SuspectFetch", "record_suspect", "shrinkage", "suspect_record", "suspect_fetches"]
 
 #: below this many words in the latest version, a shorter page is not judged
 MIN_WORDS = 80
@@ -78,9 +78,9 @@ def _folder(article: str) -> str:
     return f"{SUSPECT_DIR}/{article_dir(article).split('/', 1)[1]}"
 
 
-def record_suspect(store: Store, source: Source, *, article: str, url: str, reason: str, latest: SnapshotRef,
-                   raw_name: str | None, meta: dict[str, Any]) -> SuspectFetch:
-    """Commit a suspect fetch (its meta.json-style record, blocks, raw bytes); call under the store lock."""
+def suspect_record(source: Source, *, article: str, url: str, reason: str, latest: SnapshotRef,
+                   raw_name: str | None, meta: dict[str, Any]) -> tuple[str, dict[str, bytes], str]:
+    """(folder, files, commit message) of a suspect fetch: its meta.json-style record, blocks, raw bytes."""
     record, document = source.record, source.document
     stamp = record.fetched_at.replace(":", "").replace("-", "").replace("+0000", "Z")
     folder = f"{_folder(article)}/{stamp}"
@@ -93,8 +93,16 @@ def record_suspect(store: Store, source: Source, *, article: str, url: str, reas
                f"Provtrack-Suspect: {article}\nProvtrack-Compared-With: {latest.version}\n"
                f"Provtrack-URL: {url}\nProvtrack-Fetched-At: {record.fetched_at}\n"
                f"Provtrack-Raw-SHA256: {record.sha256}\n")
-    commit = store.write_files(folder, files, message=message, date=record.fetched_at)
-    return SuspectFetch(article, record.fetched_at, url, commit, reason, latest.version)
+    return folder, files, message
+
+
+def record_suspect(store: Store, source: Source, *, article: str, url: str, reason: str, latest: SnapshotRef,
+                   raw_name: str | None, meta: dict[str, Any]) -> SuspectFetch:
+    """Commit a suspect fetch (see `suspect_record`); call under the store lock."""
+    folder, files, message = suspect_record(source, article=article, url=url, reason=reason, latest=latest,
+                                            raw_name=raw_name, meta=meta)
+    commit = store.write_files(folder, files, message=message, date=source.record.fetched_at)
+    return SuspectFetch(article, source.record.fetched_at, url, commit, reason, latest.version)
 
 
 def suspect_fetches(store: Store, article: str) -> list[SuspectFetch]:

@@ -41,7 +41,8 @@ class Target:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The outcome of one check: `changed`, `unchanged` or `failed`, with a one-line detail."""
+    """The outcome of one check: `changed`, `unchanged`, `suspect` (kept as evidence, not a version) or
+    `failed`, with a one-line detail."""
 
     url: str
     article: str | None
@@ -194,6 +195,10 @@ def _record(store: Store, target: Target, got: Source | FetchRecord | ProvtrackE
             batch.commit()
     except ProvtrackError as exc:
         return _failed(store, target, str(exc), got.record.status)
+    if outcome.suspect is not None:
+        return CheckResult(target.url, outcome.article, "suspect", outcome.ref.version,
+                           f"{outcome.suspect.reason}; kept as evidence in commit {outcome.suspect.commit[:10]}, "
+                           f"not as a version")
     if outcome.created:
         detail = "first version" if outcome.ref.version == 1 else summary_line(outcome.summary)
         return CheckResult(target.url, outcome.article, "changed", outcome.ref.version, detail)

@@ -184,3 +184,28 @@ def test_signed_commit_configuration_falls_back_to_commit_tree(tmp_path, saved):
     report = import_saved(Store(store.path), [saved / "manifest.csv"])
     assert report.written and report.created == 3
     assert "BEGIN PGP SIGNATURE" in _git(store.path, "cat-file", "commit", "main")
+
+
+def test_a_collapsed_copy_in_an_import_is_kept_as_suspect_not_as_a_version(tmp_path, saved, run):
+    """A paywalled copy among saved pages: evidence, as snapshot keeps it, and the import still succeeds."""
+    paywall = (f'<html><head><title>Kestrel Valley</title><link rel="canonical" href="{URL}"></head><body><article>'
+               f"<h1>Kestrel Valley</h1><p>This story is for subscribers of the Valley Ledger.</p>"
+               f"</article></body></html>")
+    (saved / "paywall.html").write_text(paywall)
+    with open(saved / "manifest.csv", "a") as manifest:
+        manifest.write(f"paywall.html,{URL},2026-02-05T18:00:00+00:00\n")
+    store_path = tmp_path / "imported"
+    result = run("import", str(saved / "manifest.csv"), "--store", str(store_path))
+    assert result.exit_code == 0, result.stderr
+    assert "imported 3 version(s) of 1 article(s) from 4 row(s); 0 unchanged; 1 suspect" in result.stdout
+    assert "SUSPECT copy fetched 2026-02-05T18:00:00+00:00" in result.stdout
+    store = Store(store_path)
+    article = next(store.articles()).id
+    assert [v.ref.version for v in store.versions(article)] == [1, 2, 3]
+    from provtrack.suspect import suspect_fetches
+    [kept] = suspect_fetches(store, article)
+    assert kept.compared_with == 3 and kept.fetched_at == "2026-02-05T18:00:00+00:00"
+    assert _git(store_path, "status", "--porcelain") == ""  # the working tree mirrors the evidence too
+    # --accept-shorter stores it as v4
+    again = run("import", str(saved / "manifest.csv"), "--store", str(tmp_path / "cut"), "--accept-shorter")
+    assert again.exit_code == 0 and "imported 4 version(s)" in again.stdout

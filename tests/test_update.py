@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -204,3 +205,22 @@ def test_update_results_stream_as_they_complete(run, news, tmp_path):
     store = Store(tmp_path / "store")
     results = list(update(store, select(store), jobs=2))
     assert sorted(r.result for r in results) == ["unchanged"] * 3
+
+
+def test_a_page_that_collapses_is_a_suspect_check_not_a_version(run, news, tmp_path):
+    """update keeps a paywalled fetch as evidence, as snapshot does, instead of a v2 of mass deletions."""
+    path = "/news/long"
+    news.texts[path] = " ".join(f"Sentence {n} of the Lowmarsh council report on the harbour wall repairs."
+                                for n in range(20))
+    assert run("snapshot", news.url(path)).exit_code == 0
+    news.texts[path] = "Subscribe to the Fenwick Tribune to keep reading."
+    news.etags = False
+    result = run("update")
+    assert result.exit_code == 0, result.output
+    assert any(line.startswith("suspect    ") for line in result.stdout.splitlines())
+    assert "0 changed, 0 unchanged, 1 suspect, 0 failed" in result.stdout
+    [article] = json.loads(run("list", "--format", "json").stdout)["articles"]
+    assert article["versions"] == 1
+    log = json.loads(run("log", article["id"], "--format", "json").stdout)
+    assert len(log["versions"]) == 1 and len(log["suspect_fetches"]) == 1
+    assert "shorter than v1" in log["suspect_fetches"][0]["reason"]

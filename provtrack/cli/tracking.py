@@ -14,13 +14,18 @@ from provtrack.render.escapes import visible
 @click.option("--no-raw", is_flag=True, help="Do not keep the raw bytes (they allow re-extraction later).")
 @click.option("--skip-bad", is_flag=True, help="Import the good rows even if some are bad (default: import nothing).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Refuse saved pages larger than this.")
-def import_(paths: tuple[str, ...], store_path: str, no_raw: bool, skip_bad: bool, max_bytes: int | None) -> None:
+@click.option("--accept-shorter", is_flag=True,
+              help="Store copies whose text collapsed (paywall, consent or error page?) as versions anyway.")
+def import_(paths: tuple[str, ...], store_path: str, no_raw: bool, skip_bad: bool, max_bytes: int | None,
+            accept_shorter: bool) -> None:
     """Import saved copies as versions, in fetch-time order: folders of saved pages or CSV manifests.
 
     A folder: every .html/.htm/.xhtml file in it (and below), fetched at its modification
     time, named by its canonical link. A CSV manifest: rows `url,fetched_at,path` (a header
     row may reorder the columns; an empty url means the page's canonical link; paths are
-    relative to the manifest and must stay inside its folder).
+    relative to the manifest and must stay inside its folder). A copy whose text is
+    drastically shorter than the article's previous version is kept as a suspect fetch, as
+    `snapshot` keeps it, unless --accept-shorter.
 
     \b
     Examples:
@@ -31,7 +36,7 @@ def import_(paths: tuple[str, ...], store_path: str, no_raw: bool, skip_bad: boo
     from provtrack.limits import DEFAULT_MAX_BYTES
 
     report = import_saved(open_store(store_path, create=True), paths, keep_raw=not no_raw, skip_bad=skip_bad,
-                          max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+                          max_bytes=max_bytes or DEFAULT_MAX_BYTES, accept_shorter=accept_shorter)
     for problem in report.problems:
         click.echo(f"provtrack: error: {visible(' '.join(str(problem).split()))}", err=True)
     if not report.written:
@@ -42,7 +47,12 @@ def import_(paths: tuple[str, ...], store_path: str, no_raw: bool, skip_bad: boo
             click.echo("nothing to import")
         raise SystemExit(1 if report.problems else 0)
     click.echo(f"imported {report.created} version(s) of {report.articles} article(s) from {report.rows} row(s); "
-               f"{report.unchanged} unchanged" + (f"; {len(report.problems)} bad row(s) skipped" if report.problems else ""))
+               f"{report.unchanged} unchanged" + (f"; {len(report.suspect)} suspect" if report.suspect else "")
+               + (f"; {len(report.problems)} bad row(s) skipped" if report.problems else ""))
+    for kept in report.suspect:
+        click.echo(visible(f"{kept.article}  SUSPECT copy fetched {kept.fetched_at}, not stored as a version "
+                           f"(still v{kept.compared_with}): {kept.reason} Kept as evidence in commit {kept.commit[:10]}; "
+                           f"if the article really was cut, import again with --accept-shorter"))
     if report.problems:
         raise SystemExit(1)
 

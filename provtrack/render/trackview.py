@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from provtrack.schedule import Due
     from provtrack.update import CheckResult
 
-_STYLES = {"changed": "provtrack.changed", "unchanged": "provtrack.meta", "failed": "provtrack.removed"}
+_STYLES = {"changed": "provtrack.changed", "unchanged": "provtrack.meta", "suspect": "provtrack.tag.numbers",
+           "failed": "provtrack.removed"}
 
 
 class UpdateTable:
@@ -33,12 +34,13 @@ class UpdateTable:
             table.add_column("article", overflow="fold")
             table.add_column("version", justify="right")
             table.add_column("detail", overflow="fold")
-            order = {"changed": 0, "failed": 1}
-            for r in sorted(shown, key=lambda r: (order.get(r.result, 2), r.article or r.url)):
+            order = {"changed": 0, "suspect": 1, "failed": 2}
+            for r in sorted(shown, key=lambda r: (order.get(r.result, 3), r.article or r.url)):
                 table.add_row(safe_text(r.result, style=_STYLES[r.result]), safe_text(r.article or r.url),
                               safe_text(f"v{r.version}" if r.version else "-"), safe_text(r.detail))
             yield table
-        yield safe_text(f"{counts['changed']} changed, {counts['unchanged']} unchanged, {counts['failed']} failed "
+        suspect = f"{counts['suspect']} suspect, " if counts["suspect"] else ""
+        yield safe_text(f"{counts['changed']} changed, {counts['unchanged']} unchanged, {suspect}{counts['failed']} failed "
                         f"({len(self.results)} checked)", style="provtrack.summary")
 
 
