@@ -49,6 +49,9 @@ def sync(store: Store, remote: str = "origin") -> SyncReport:
     if not remote.strip() or remote.startswith("-"):
         raise UsageError(f"bad remote {remote!r}")
     repo = store.repo
+    if remote == "origin" and "origin" not in {r.name for r in repo.remotes}:
+        raise UsageError(f"the store at {store.path} has no remote named origin: pass one "
+                         f"(`provtrack sync URL`) or add it once (`git -C {store.path} remote add origin URL`)")
     for _ in range(_ATTEMPTS):
         with store.locked():
             theirs = _fetch(repo, remote)
@@ -220,7 +223,11 @@ def _merge_version(batch: VersionBatch, article: str, files: dict[str, bytes], m
     repo = batch.store.repo
     old = repo.commit(current.ref.commit)
     restated = {item.name: item.data_stream.read() for item in old.tree / article_dir(article)}
-    latest_meta = {**json.loads(restated[META_FILE]), "version": number + 1}
+    # its record follows the merged version it now comes after: link, number, title, change summary
+    again = change_summary(diff_blocks(blocks, current.blocks), len(current.blocks), include_cosmetic=False,
+                           count_cosmetic=True)
+    latest_meta = {**json.loads(restated[META_FILE]), "version": number + 1, "previous_commit": ref.commit,
+                   "previous_title": meta.get("title"), "changes": again}
     restated[META_FILE] = _dump(latest_meta)
     old_message = old.message if isinstance(old.message, str) else old.message.decode("utf-8", "replace")
     batch.write(article, restated,

@@ -104,6 +104,9 @@ def test_same_article_both_versions_kept_in_fetch_time_order(trackers, run):
         assert "60 sailings" in texts[-1][2] and "25 sailings" in texts[1][2]
         assert store.latest_meta(store.resolve_article(URL_A))["fetched_at"].startswith("2026-02-05T11:00")
     bo = str(tmp / "bo")
+    for who in ("ann", "bo"):  # numbering, parent links and hashes all hold after the merge
+        checked = run("verify", "--store", str(tmp / who))
+        assert checked.exit_code == 0 and "no problems found" in checked.stdout, checked.output
     assert run("diff", URL_A, "v2", "v3", "--store", bo).exit_code == 0
     assert run("blame", URL_A, "--store", bo).exit_code == 0
     # the next snapshot continues after the newest fetch
@@ -111,7 +114,7 @@ def test_same_article_both_versions_kept_in_fetch_time_order(trackers, run):
     assert [v for v, _, _ in _texts(Store(bo), URL_A)] == [1, 2, 3, 4, 5]
 
 
-def test_an_earlier_version_does_not_replace_the_current_text(trackers):
+def test_an_earlier_version_does_not_replace_the_current_text(trackers, run):
     snap, sync, tmp = trackers
     snap("ann", URL_A, "Ferry crews walked out; 40 sailings cancelled.", "2026-02-05T10:00:00Z")
     snap("bo", URL_A, "Ferry crews walked out; 25 sailings cancelled.", "2026-02-05T09:00:00Z")
@@ -123,6 +126,13 @@ def test_an_earlier_version_does_not_replace_the_current_text(trackers):
     assert "40 sailings" in store.read_blocks(store.latest(article).ref)[1].text
     assert (tmp / "bo" / "articles").exists()
     assert "40 sailings" in next((tmp / "bo" / "articles").rglob("blocks.txt")).read_text()
+    # the restated latest version follows the merged one: its link, number and change summary
+    versions = store.versions(article)
+    restated = store.latest_meta(article)  # the commit restating 10:00 on top (not a version itself)
+    assert restated["previous_commit"] == versions[-2].ref.commit and restated["version"] == 4  # trailer numbering
+    assert restated["changes"]["changed"] == 1
+    checked = run("verify", "--store", str(tmp / "bo"))
+    assert checked.exit_code == 0 and "no problems found" in checked.stdout, checked.output
 
 
 def test_sync_with_nothing_to_do_and_bad_remotes(trackers, run):
@@ -132,6 +142,11 @@ def test_sync_with_nothing_to_do_and_bad_remotes(trackers, run):
     bad = run("sync", "nowhere", "--store", str(tmp / "bo"))
     assert bad.exit_code == 1 and bad.stderr.startswith("provtrack: error: git fetch from nowhere failed")
     assert run("sync", "--", "-x", "--store", str(tmp / "bo")).exit_code == 2
+    # a store with no origin (created by snapshot, never cloned) says how to name one
+    snap("cy", URL_B, "A fire broke out at the harbour.", "2026-02-05T09:00:00Z")
+    lone = run("sync", "--store", str(tmp / "cy"))
+    assert lone.exit_code == 2 and "has no remote named origin" in lone.stderr and "remote add origin" in lone.stderr
+    assert lone.stderr.count("\n") == 1
 
 
 def test_a_clone_of_a_remote_whose_head_names_another_branch(tmp_path, run, example_pages):
