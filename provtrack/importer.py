@@ -205,8 +205,9 @@ def _load(rows: list[ImportRow], problems: list[Problem], max_bytes: int) -> Ite
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # spawn, not fork: a forked worker would inherit the store's lock, and keep holding it if
+    # this process were killed (SIGKILL) while the worker finished its chunk
+    context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
         yield from _sorted_out(rows, pool.map(_load_one, jobs, chunksize=16), problems)
 

@@ -562,6 +562,8 @@ class Store:
                         raise StoreError(f"store {self.path} is locked by another provtrack process; "
                                          f"gave up after {timeout:g} s") from None
                     time.sleep(0.05)
+            if self._locked == 0:
+                self._clear_stale_packs()
             self._locked += 1
             try:
                 yield self
@@ -569,6 +571,14 @@ class Store:
                 self._locked -= 1
                 settle_index(self.path)  # the next writer must find the index free
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _clear_stale_packs(self) -> None:
+        """Remove pack files a killed writer left half-written (only a lock holder writes them)."""
+        try:
+            for stale in (self.git_dir / "objects" / "pack").glob("tmp_provtrack_*"):
+                stale.unlink(missing_ok=True)
+        except OSError:
+            pass
 
     def ensure_initialised(self) -> str:
         """Create the first commit (the format marker) if the store is empty; returns `main`'s commit."""

@@ -209,3 +209,25 @@ def test_a_collapsed_copy_in_an_import_is_kept_as_suspect_not_as_a_version(tmp_p
     # --accept-shorter stores it as v4
     again = run("import", str(saved / "manifest.csv"), "--store", str(tmp_path / "cut"), "--accept-shorter")
     assert again.exit_code == 0 and "imported 4 version(s)" in again.stdout
+
+
+def test_the_worker_pool_path_imports_the_same_versions(tmp_path, saved, monkeypatch):
+    """Large imports extract in spawned worker processes (no inherited store lock); same result."""
+    from provtrack import importer
+
+    monkeypatch.setattr(importer, "_POOL_MIN_ROWS", 2)
+    report = import_saved(Store(tmp_path / "pooled", create=True), [saved / "manifest.csv"])
+    assert report.written and report.created == 3 and not report.problems
+    store = Store(tmp_path / "pooled")
+    assert [v.ref.fetched_at for v in store.versions(next(store.articles()).id)] == TIMES
+
+
+def test_a_pack_left_half_written_by_a_killed_writer_is_cleared_by_the_next(tmp_path, saved, run):
+    store_path = tmp_path / "s"
+    assert run("import", str(saved / "manifest.csv"), "--store", str(store_path)).exit_code == 0
+    stale = store_path / ".git" / "objects" / "pack" / "tmp_provtrack_killed.pack"
+    stale.write_bytes(b"PACK\x00\x00\x00\x02")
+    assert run("snapshot", str(saved / "v3.html"), "--url", URL, "--at", "2026-02-06T08:00:00Z",
+               "--store", str(store_path)).exit_code == 0
+    assert not stale.exists()
+    assert "no problems found" in run("verify", "--store", str(store_path)).stdout
