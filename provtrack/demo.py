@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
+from provtrack.blame import Blame
 from provtrack.errors import UsageError
 from provtrack.model import Diff, VersionInfo
 from provtrack.render.escapes import visible
@@ -25,6 +26,8 @@ class DemoResult:
     log: tuple[VersionInfo, ...]
     #: first version against the latest, with per-change provenance
     diff: Diff
+    #: every block of the latest version: where its lineage began, where it last changed
+    blame: Blame
 
 
 def example_files(name: str = EXAMPLE) -> tuple[dict, list[tuple[str, str]]]:
@@ -49,8 +52,10 @@ def run_demo(store: Store) -> DemoResult:
     versions = store.versions(article)
     diff = stored_diff(store, versions[0], versions[-1])
     meta = store.latest_meta(article) or {}
+    from provtrack.provenance import blame
+
     return DemoResult(article=article, url=meta.get("article_url", manifest["url"]), snapshots=results,
-                      log=tuple(version_infos(store, article)), diff=diff)
+                      log=tuple(version_infos(store, article)), diff=diff, blame=blame(store, article))
 
 
 def snapshot_copy(store: Store) -> SnapshotResult:

@@ -77,6 +77,11 @@ def test_demo_runs_offline_and_shows_log_and_diff(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Snapshotted 3 versions" in result.output
     assert "Critics were quick to blame" in result.output
+    # the blame of the latest version: the inserted paragraph began in v3, the duplicate is flagged
+    blame = result.output[result.output.index("provtrack blame:"):result.output.index("provtrack trace:")]
+    lines = blame.splitlines()
+    assert any(line.startswith("¶8   v3 ") and "Critics were quick" in line for line in lines)
+    assert "(duplicate of ¶5)" in blame and any(line.startswith("¶2   v1 → v2 ×1") for line in lines)
     kept = run("demo", "--store", str(tmp_path / "demo"))
     assert kept.exit_code == 0
     assert json.loads(run("log", "valley", "--store", str(tmp_path / "demo"), "--format", "json").output)["versions"]

@@ -1,4 +1,4 @@
-"""`provtrack demo`: what was snapshotted, the log, the diff, the trace count, and commands to go on with.
+"""`provtrack demo`: what was snapshotted, the log, the diff, the blame, the trace count, and commands to go on with.
 
 Commands are printed whole on lines of their own, never wrapped, so they can be copied
 (print the view with `crop=False`); the store in them is quoted for a shell, and a
@@ -18,6 +18,7 @@ from rich.style import Style
 from rich.text import Text
 
 from ..demo import DemoResult
+from .blameview import BlameView
 from .diffview import DiffView
 from .escapes import visible
 from .layout import fmt_time, stripped_lines
@@ -85,6 +86,8 @@ class DemoView:
         items += [Text(), LogView(result.article, result.url, result.log), Text()]
         items += self._step("diff", article, "v1", f"v{last}")
         items += [DiffView(result.diff, context=1), Text()]
+        items += self._step("blame", article)
+        items += [BlameView(result.blame), Text()]
         items += self._step("trace", copy)
         items.append(Text(f"A fictional aggregator's copy of the story: {trace.elsewhere} of its {trace.blocks} "
                           f"blocks were found earlier in the Ledger's article, {trace.own} appear nowhere else in "
