@@ -175,15 +175,15 @@ new  https://news.example/2026/02/minister-teachers
 DIFF_40 = """\
 old  https://news.example/2026/02/minist
      er-teachers
-     minister-teachers@v1 · fetched
-     2026-02-01 08:00 UTC · commit
-     1a2b3c4d5e
+     minister-teachers@v1 ·
+     fetched 2026-02-01 08:00 UTC ·
+     commit 1a2b3c4d5e
      Minister promises 500 teachers
 new  https://news.example/2026/02/minist
      er-teachers
-     minister-teachers@v3 · fetched
-     2026-02-05 10:20 UTC · commit
-     5e6f7a8b9c
+     minister-teachers@v3 ·
+     fetched 2026-02-05 10:20 UTC ·
+     commit 5e6f7a8b9c
      Minister promises 5,000 teachers
 ¶ numbers count blocks from 1
 
@@ -390,8 +390,8 @@ budget-2026  1 version
 
 DOC_60 = """\
 https://news.example/2026/02/minister-teachers
-minister-teachers@v3 · fetched 2026-02-05 10:20 UTC · commit
-5e6f7a8b9c
+minister-teachers@v3 · fetched 2026-02-05 10:20 UTC ·
+commit 5e6f7a8b9c
 byline     Jane Doe
 published  2026-02-05T08:00:00+00:00
 canonical  https://news.example/2026/02/minister-teachers

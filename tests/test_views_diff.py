@@ -76,15 +76,15 @@ new  https://news.example/2026/02/minister-teachers
 ONLY_40 = """\
 old  https://news.example/2026/02/minist
      er-teachers
-     minister-teachers@v1 · fetched
-     2026-02-01 08:00 UTC · commit
-     1a2b3c4d5e
+     minister-teachers@v1 ·
+     fetched 2026-02-01 08:00 UTC ·
+     commit 1a2b3c4d5e
      Minister promises 500 teachers
 new  https://news.example/2026/02/minist
      er-teachers
-     minister-teachers@v3 · fetched
-     2026-02-05 10:20 UTC · commit
-     5e6f7a8b9c
+     minister-teachers@v3 ·
+     fetched 2026-02-05 10:20 UTC ·
+     commit 5e6f7a8b9c
      Minister promises 5,000 teachers
 ¶ numbers count blocks from 1
 
@@ -313,3 +313,12 @@ def test_a_backslash_before_a_marker_is_doubled() -> None:
     from provtrack.render.diffview import word_diff
 
     assert word_diff(words).plain == "path C:\\\\{+x+} end"
+
+
+@pytest.mark.parametrize("width", range(40, 121, 7))
+def test_header_facts_never_break_inside(width: int) -> None:
+    """`id@v1`, `fetched <time> UTC` and `commit <id>` each stay on one line at any width."""
+    lines = render(DiffView(DIFF, context=0), width).splitlines()
+    for fact in ("minister-teachers@v1", "fetched 2026-02-01 08:00 UTC", "commit 1a2b3c4d5e",
+                 "fetched 2026-02-05 10:20 UTC", "commit 5e6f7a8b9c"):
+        assert any(fact in line for line in lines), (fact, width)

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ..model import Block, Change, Diff, Side, summary_line
 from .escapes import marker_escape
-from .layout import Gutter, labelled, para, paras, provenance_lines, side_parts, stripped_lines
+from .layout import Gutter, Joined, labelled, para, paras, provenance_lines, side_parts, stripped_lines
 from .safe import safe_text
 from .sidebyside import block_texts, side_by_side
 
@@ -273,8 +273,8 @@ class DiffView:
 
     @staticmethod
     def _side(label: str, side: Side, style: str) -> Gutter:
-        lines = [safe_text(side.location, "provtrack.url"),
-                 safe_text(" · ".join(side_parts(side)), "provtrack.meta")]
+        lines: list[RenderableType] = [safe_text(side.location, "provtrack.url"),
+                 Joined(side_parts(side), "provtrack.meta")]
         if side.title:
             lines.append(safe_text(side.title, "provtrack.title"))
         prefix = Text(f"{label}  ", style=style)

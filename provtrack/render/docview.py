@@ -6,7 +6,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.text import Text
 
 from ..model import Block, Document, Side
-from .layout import BLOCK_LABELS, BLOCK_STYLES, Gutter, para, side_parts, stripped_lines
+from .layout import BLOCK_LABELS, BLOCK_STYLES, Gutter, Joined, para, side_parts, stripped_lines
 from .safe import safe_text
 
 #: Label column of the metadata header.
@@ -43,7 +43,7 @@ class DocumentView:
         rows: list[RenderableType] = []
         if self.side is not None:
             rows.append(safe_text(self.side.location, "provtrack.url"))
-            rows.append(safe_text(" · ".join(side_parts(self.side)), "provtrack.meta"))
+            rows.append(Joined(side_parts(self.side), "provtrack.meta"))
         meta = self.doc.metadata
         fields: list[tuple[str, str | None]] = [
             ("title", meta.title if not any(b.kind == "title" for b in self.doc.blocks) else None),

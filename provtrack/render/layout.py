@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 
 from rich.cells import cell_len
@@ -12,7 +12,7 @@ from rich.text import Span, Text
 
 from ..model import Side, SnapshotRef
 from .lines import Line, Painter, rstrip_line
-from .safe import visible
+from .safe import safe_text, visible
 
 #: Below this many columns for the body, a gutter gives up its hanging indent.
 _MIN_BODY = 8
@@ -83,6 +83,37 @@ class Gutter:
             prefix = first if number == 0 or self.repeat else blank
             out.append([*prefix, *line] if line else rstrip_line(prefix))
         return out
+
+
+class Joined:
+    """Facts joined by ` · `, wrapped only between them: `fetched 2026-02-05 08:10 UTC` never
+    breaks before `UTC`, and an id never splits from its `@v3`. A fact wider than the whole
+    line still wraps (rich's fold). Raw strings; made visible here."""
+
+    def __init__(self, parts: Sequence[str], style: str = "") -> None:
+        self.parts = [safe_text(part, style) for part in parts if part]
+        self.style = style
+
+    def text(self, width: int) -> Text:
+        out = Text()
+        used = 0
+        for number, part in enumerate(self.parts):
+            size = cell_len(part.plain)
+            if number and used + 3 + size > width:
+                out.append(" ·\n", style=self.style)
+                used = 0
+            elif number:
+                out.append(" · ", style=self.style)
+                used += 3
+            out.append_text(part)
+            used += size
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.text(options.max_width)
+
+    def fast_lines(self, painter: Painter, width: int) -> list[Line] | None:
+        return painter.lines(self.text(width), width)
 
 
 def stripped_lines(console: Console, options: ConsoleOptions,
