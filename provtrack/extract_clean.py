@@ -25,7 +25,11 @@ _BOILERPLATE = re.compile(
     r"|related(?: stories| articles| coverage)?|most (?:read|popular|viewed)|trending(?: now)?|read more"
     r"|sign up|subscribe(?: now)?|loading\.*|(?:\d+ )?(?:comments?|shares?)|view comments"
     r"|\d+ min(?:ute)?s? read|show (?:more|older|newer)(?: updates| posts)?|load more|leave a (?:reply|comment)"
-    r"|(?:back to|more in|more from) [\w ]{1,40}|all rights reserved)[.:!]?",
+    r"|(?:back to|more in|more from) [\w ]{1,40}|all rights reserved|in this (?:article|story)"
+    # the same labels in other languages (German, French, Spanish, Portuguese, Italian, Dutch)
+    r"|lesen sie (?:auch|mehr)|mehr zum thema|auch interessant|das könnte sie auch interessieren|anzeige"
+    r"|(?:à |a )?lire (?:aussi|également)|publicité|(?:lee|lea) también|te puede interesar|publicidad"
+    r"|leia (?:também|mais)|leggi anche|pubblicità|lees ook|advertentie)[.:!]?",
     re.IGNORECASE,
 )
 _LABELS = frozenset("published updated posted modified last first on at | · • - – —".split())
@@ -41,9 +45,10 @@ a an one two three four five six seven eight nine ten just at on am pm a.m p.m n
 sec secs second seconds min mins minute minutes hr hrs hour hours day days week weeks month months year years
 """.split()) | _LABELS
 _DATE_NUMBER = re.compile(r"\d{1,4}(?:[:/.\-]\d{1,4})*(?:st|nd|rd|th|am|pm|h)?")
-_BY_LINE = re.compile(r"by[\s:]+(.+)", re.IGNORECASE)
+#: "By", and its German, Spanish/Portuguese, French, Dutch, Italian and Scandinavian forms.
+_BY_LINE = re.compile(r"(?:by|von|por|par|door|di|av|af)[\s:]+(.+)", re.IGNORECASE)
 _NAME_FILLER = frozenset("and the of in for at with staff writer writers reporter reporters correspondent "
-                         "editor editors contributor photographer de van von da".split())
+                         "editor editors contributor photographer de van von da y e et und en og och".split())
 
 
 #: Prompts that sit between paragraphs without any class to give them away (short lines only).
@@ -52,10 +57,15 @@ _PROMPT = re.compile(
     r"|(?:follow|like) us on\b|(?:get|download) (?:the|our) (?:free )?app\b"
     r"|(?:we use|this (?:web)?site uses) cookies\b"
     r"|(?:read|see) (?:more|also|next)\s*[:\-–—]"
+    r"|this is (?:a )?(?:breaking|developing) (?:news|story)\b.{0,80}$|got a (?:confidential )?(?:news )?tip\b"
     r"|(?:photo|image|picture|photograph|illustration|video|graphic|credit)s?\s*(?::|by\b)[^.!?]{1,80}$)",
     re.IGNORECASE,
 )
 _PROMPT_MAX = 200
+#: Placeholders of embedded posts that stand in for the post until its script runs ("View this
+#: post on Instagram"). The post's own attribution line ("— Name (@handle) June 3, 2025",
+#: "A post shared by ...") stays: it says who said the quoted words.
+_EMBED_CHROME = re.compile(r"view (?:this|more) (?:post|on) (?:on )?instagram", re.IGNORECASE)
 _TITLE_SPLIT = re.compile(r"\s+(?:[|\-–—:·•»]|::)\s+")
 _COPYRIGHT = re.compile(r"(?:©|\(c\)\s*\d{4}|copyright\s+(?:©\s*|\(c\)\s*)?(?:\d{4}|©))[^\n]{0,300}$",
                         re.IGNORECASE)
@@ -118,6 +128,8 @@ def finish(raw: list[RawBlock], title: str | None, *, pieces: tuple[str, ...] = 
             if caption_open:
                 blocks.append(Block("caption", text))
                 caption_open = False
+            continue
+        if kind in ("paragraph", "quote") and len(text) < _PROMPT_MAX and _EMBED_CHROME.fullmatch(text):
             continue
         if kind in ("paragraph", "list_item", "heading"):
             if item.link_chars > _LINK_DENSITY * len(text) and len(text) < _SHORT:

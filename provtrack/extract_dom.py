@@ -32,8 +32,9 @@ from provtrack.extract_text import clean_text
 __all__ = ["CHROME", "HARD", "META", "SOFT", "WEAK", "parts"]
 
 #: Node flags. QUOTE: a pull quote or embedded post; CREDIT: a photo credit inside a caption;
-#: WALL: a paywall, subscription or consent prompt (a page signal, see extract_signals).
-CANDIDATE, CAPTION, BYLINE, AUTHOR, QUOTE, CREDIT, WALL = 1, 2, 4, 8, 16, 32, 64
+#: WALL: a paywall, subscription or consent prompt (a page signal, see extract_signals);
+#: HINTED: chrome by class/id words alone, which strong content evidence can overrule (see `rescue`).
+CANDIDATE, CAPTION, BYLINE, AUTHOR, QUOTE, CREDIT, WALL, HINTED = 1, 2, 4, 8, 16, 32, 64, 128
 
 VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
 #: Elements whose boundaries end a block of running text.
@@ -54,7 +55,7 @@ footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main menu nav ol p pre section
 """.split())
 #: Attributes that can change how an element is classified.
 _HINT_ATTRS = frozenset("""
-class id data-testid data-component itemprop itemtype role aria-label aria-hidden hidden style rel placeholder fallback
+class id data-testid data-component data-area itemprop itemtype role aria-label aria-hidden hidden style rel placeholder fallback
 """.split())
 _SCOPE = frozenset({"table", "td", "th", "caption", "html", "template", "button", "object"})
 _HEAD_OK = frozenset("meta link title script style base noscript template".split())
@@ -168,6 +169,8 @@ class TreeBuilder(HTMLParser):
         self.jsonld: list[Node] = []
         self.candidates: list[Node] = []
         self.walls: list[Node] = []
+        #: <script type="application/json"> state blobs (__NEXT_DATA__ and the like)
+        self.states: list[Node] = []
 
     def build(self, markup: str) -> Node:
         """Parse *markup* and return the root."""
@@ -257,6 +260,8 @@ class TreeBuilder(HTMLParser):
             self._pop_to(len(self.stack) - 1)  # text cannot live in <head>: the body has begun
         # Appended, never concatenated onto the previous string: "a < b < c ..." arrives
         # in many pieces and repeated concatenation would be quadratic.
+        if "\xad" in data:
+            data = data.replace("\xad", "")  # soft hyphens are line-break hints, not text
         self.stack[-1].children.append(data)
 
     # -- helpers for callbacks -----------------------------------------------------------------
@@ -293,7 +298,7 @@ class TreeBuilder(HTMLParser):
         flags = 0
         # data-testid / data-component carry the same hints as classes in server-rendered apps.
         cls = f"{attr.get('class', '')} {attr.get('id', '')} {attr.get('data-testid', '')} " \
-              f"{attr.get('data-component', '')}"
+              f"{attr.get('data-component', '')} {attr.get('data-area', '')}"
         lowered = cls.lower()
         itemprop = attr.get("itemprop", "").lower()
         role = attr.get("role", "").lower().strip()
@@ -330,6 +335,8 @@ class TreeBuilder(HTMLParser):
         kind = category(words, found, in_article=self._last("article") >= 0 or self._last("main") >= 0)
         if kind == WEAK and tag in ("header", "footer", "form"):
             return base, flags  # the tag already said where it stands; "header" in its class adds nothing
+        if kind in (SOFT, WEAK) and not base:
+            flags |= HINTED
         return kind or base, flags
 
     def _classify_tag(self, tag: str) -> int:
@@ -364,6 +371,8 @@ class TreeBuilder(HTMLParser):
             self.times.append(node)
         elif tag == "script" and node.attrs.get("type", "").strip().lower() == "application/ld+json":
             self.jsonld.append(node)
+        elif tag == "script" and node.attrs.get("type", "").strip().lower() == "application/json":
+            self.states.append(node)
         if node.flags & (BYLINE | AUTHOR):
             self.bylines.append(node)
         if node.flags & CANDIDATE:

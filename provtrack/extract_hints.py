@@ -20,7 +20,7 @@ _PART_SPLIT = re.compile(r"[\s_\-:./]+|(?<=[a-z0-9])(?=[A-Z])")
 JUNK = frozenset("""
 nav navbar navigation menu menubar submenu breadcrumb breadcrumbs crumbs skiplink skiplinks
 share shares sharing sharebar sharetools socialshare social socials socialmedia sharedaddy
-related relatedstories relatedarticles recommended recommendation recommendations trending popular
+related relatedposts relatedstories relatedarticles recommended recommendation recommendations trending popular
 mostread mostpopular mostviewed mostshared readmore morestories morenews moreon alsoread readnext
 upnext youmayalsolike dontmiss comment comments commentcount commentcounts disqus replies
 ad ads adv advert adverts advertisement advertisements advertising adslot adunit adsense dfp
@@ -28,7 +28,7 @@ sponsor sponsors sponsored promo promos promoted promotion promotions
 newsletter newsletters subscribe subscription subscriptions signup paywall
 cookie cookies cookiebanner consent gdpr tags tag taglist topics keywords
 outbrain taboola popup modal overlay toolbar visuallyhidden sronly screenreadertext screenreaderonly
-keyevents keypoints toc tableofcontents jumplinks loadmore copyright printonly
+keyevents toc tableofcontents jumplinks loadmore copyright printonly disclaimer
 """.split())
 META_WORDS = frozenset("""
 byline bylines author authors authorbio aboutauthor contributor contributors dateline timestamp

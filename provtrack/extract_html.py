@@ -6,10 +6,11 @@ Pure: standard library only (`html.parser` via provtrack.extract_dom).
 from __future__ import annotations
 
 from provtrack.extract_clean import finish, title_pieces
-from provtrack.extract_dom import CHROME, HARD, META, SOFT, Node, TreeBuilder, inline_text
+from provtrack.extract_dom import CHROME, HARD, HINTED, META, SOFT, Node, TreeBuilder, inline_text
 from provtrack.extract_emit import Emitter, is_link
 from provtrack.extract_meta import choose_title, page_info, page_metadata
 from provtrack.extract_signals import jsonld_body, page_signals
+from provtrack.extract_state import state_blocks
 from provtrack.extract_text import clean_text
 from provtrack.model import Block, Metadata
 
@@ -23,6 +24,11 @@ _CLIMB = 1.35
 _PAGE_TAGS = frozenset({"#root", "html", "body"})
 #: A JSON-LD articleBody replaces the visible text when the page shows less than this share of it.
 _JSONLD_SHARE = 0.5
+#: Prose evidence that overrules class/id chrome words on a container: at least this many
+#: paragraphs of their own, each this long (non-link characters), together this long.
+_PROSE_PARAGRAPHS = 2
+_PROSE_PARAGRAPH_CHARS = 80
+_PROSE_CHARS = 160
 
 
 class HtmlExtractor:
@@ -34,6 +40,7 @@ class HtmlExtractor:
         builder = TreeBuilder()
         root = builder.build(text)
         info = page_info(builder)
+        rescue(root)
         title: str | None = None
         title_node: Node | None = None
         blocks: list[Block] = []
@@ -60,6 +67,8 @@ class HtmlExtractor:
             title = headline  # the page's own headline typography beats the <title> text
         title = clean_text(title) if title else None
         blocks, from_jsonld = jsonld_body(info.article, blocks, share=_JSONLD_SHARE)
+        if not from_jsonld and builder.states:
+            blocks = _state_body(builder.states, blocks)
         head = (Block("title", title),) if title else ()
         out = head + tuple(blocks)
         signals = page_signals(builder, info.article, out, from_jsonld=from_jsonld)
@@ -85,6 +94,46 @@ def analyse(root: Node, active: int) -> None:
                 link += child.link_len
         node.text_len = text
         node.link_len = text if is_link(node) else link
+
+
+def _state_body(scripts: list[Node], blocks: list[Block]) -> list[Block]:
+    """The page's JSON state body (see `provtrack.extract_state`) when the visible page shows less than half of it."""
+    state = state_blocks(scripts)
+    if not state:
+        return blocks
+    visible = sum(len(b.text) for b in blocks if b.kind != "caption")
+    wanted = sum(len(b.text) for b in state if b.kind != "caption")
+    return state if visible < _JSONLD_SHARE * wanted else blocks
+
+
+def rescue(root: Node) -> None:
+    """Clear class/id chrome words on the page's main prose container and its ancestors.
+
+    Words such as "paywall" or "navigation" on an article wrapper would discard the
+    article. The element holding the most prose in paragraphs of its own (at least
+    `_PROSE_PARAGRAPHS` of `_PROSE_PARAGRAPH_CHARS`, `_PROSE_CHARS` in all) is the
+    story: class/id chrome hints on it and above it give way. Tags, roles and hidden
+    markers are never overruled, and neither are hints on its descendants (share
+    bars, related links and paywall prompts inside the story stay chrome).
+    """
+    analyse(root, HARD)
+    counts: dict[Node, int] = {}
+    chars: dict[Node, int] = {}
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(c for c in node.children if isinstance(c, Node) and not c.own & HARD)
+        if node.tag == "p" and node.parent is not None and _score(node) >= _PROSE_PARAGRAPH_CHARS:
+            counts[node.parent] = counts.get(node.parent, 0) + 1
+            chars[node.parent] = chars.get(node.parent, 0) + _score(node)
+    strong = [n for n, k in counts.items() if k >= _PROSE_PARAGRAPHS and chars[n] >= _PROSE_CHARS]
+    if not strong:
+        return
+    best: Node | None = max(strong, key=lambda n: chars[n])
+    while best is not None:
+        if best.flags & HINTED:
+            best.own = 0
+        best = best.parent
 
 
 def _score(node: Node) -> int:
