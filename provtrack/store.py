@@ -157,7 +157,11 @@ class Store:
 
     @property
     def _git(self) -> GitWriter:
-        return GitWriter(self.repo, REF)
+        # one writer per store: its cache of parsed trees (immutable, keyed by id) outlives a call
+        writer = self.__dict__.get("_writer")
+        if writer is None or writer.repo is not self.repo:
+            writer = self.__dict__["_writer"] = GitWriter(self.repo, REF)
+        return writer
 
     def _create(self) -> git.Repo:
         """Initialise the repository; safe when several processes create the same store at once."""
@@ -253,13 +257,16 @@ class Store:
             return None
 
     def _read_blob(self, commit: str, path: str) -> bytes:
+        # trees parsed directly and cached (gitpython validates every entry of the big
+        # `articles/` shards on each lookup)
+        folder, _, name = path.rpartition("/")
         try:
-            obj = self.repo.commit(commit).tree / path
-        except KeyError:
-            raise NotFoundError(f"{path} is not in commit {commit[:10]}") from None
-        except (ValueError, git.BadName) as exc:
+            entry = self._git.entries(commit, folder).get(name)
+            if entry is None or entry[1] == MODE_TREE:
+                raise NotFoundError(f"{path} is not in commit {commit[:10]}")
+            return self.repo.odb.stream(entry[0]).read()
+        except (ValueError, git.BadName, git.BadObject) as exc:
             raise StoreError(f"cannot read commit {commit[:10]}: {exc}") from None
-        return obj.data_stream.read()
 
     def read_meta(self, ref: SnapshotRef) -> dict[str, Any]:
         """The meta.json of a stored version."""

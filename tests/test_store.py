@@ -238,3 +238,16 @@ def test_the_index_mirror_is_settled_before_the_lock_is_released(tmp_path):
                                 date=f"2026-02-05T0{n}:00:00+00:00")
     assert _git(store.path, "status", "--porcelain") == ""
     assert (store.path / article_dir(ART) / BLOCKS_FILE).read_text().endswith("text 6\n")
+
+
+def test_reading_a_file_a_version_lacks_or_from_no_such_commit_is_a_clear_error(tmp_path):
+    store = Store(tmp_path / "s", create=True)
+    commit = _write(store, ART, 1, "one", "2026-02-05T08:00:00+00:00")
+    ref = store.resolve(ART).ref
+    assert any(block.text == "one" for block in store.read_blocks(ref))
+    with pytest.raises(NotFoundError, match="is not in commit"):
+        store._read_blob(commit, "articles/zz/nothing-here/meta.json")
+    with pytest.raises(NotFoundError, match="is not in commit"):
+        store._read_blob(commit, "articles")  # a folder is not a file
+    with pytest.raises(StoreError, match="cannot read commit"):
+        store._read_blob("0" * 40, "provtrack-store.json")
