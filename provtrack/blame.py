@@ -4,7 +4,10 @@ Lineage follows the differ's alignment between consecutive versions: an unchange
 moved block keeps its lineage, an edited, split or merged block keeps it too (with a new
 "last changed"), a duplicate inherits from the block it copies, and a block that appears
 as added is first looked up among all earlier versions (WikiWho-style) so text that was
-removed and later restored keeps its first origin.
+removed and later restored keeps its first origin; text restored with an edit is found
+among the latest removed texts by the differ's pairing test (`provtrack.blame_departed`).
+A removed and an added block can still be one lineage (`provtrack.blame_pairs`): a
+reworded title, or a heavy edit in place.
 
 `Tracer` walks versions forward one at a time and can resume from a saved `Trail`, so a
 caller can cache the lineage of a version and later continue from it with one diff per
@@ -18,6 +21,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Callable, Generic, Mapping, Sequence, TypeVar
 
+from provtrack.blame_departed import Departed
+from provtrack.blame_pairs import lineage_pairs
 from provtrack.model import Block, Change, SnapshotRef, normalize_text
 
 R = TypeVar("R")
@@ -71,6 +76,8 @@ class Trail:
     seen: Mapping[str, Seen]
     #: version_id -> the first position that had exactly that text
     texts: Mapping[str, int] = field(default_factory=dict)
+    #: text_id -> (block kind, normalised text) of the latest removed texts, oldest first
+    departed: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def text_id(key: str) -> str:
@@ -120,6 +127,7 @@ class Tracer:
             {tid: (s.origin, s.last_changed, s.edits, s.last_present) for tid, s in resume.seen.items()}
             if resume is not None else {})
         self._texts: dict[str, int] = dict(resume.texts) if resume is not None else {}
+        self._departed = Departed(resume.departed if resume is not None else None)
         self._recall = recall
         self._ids: dict[str, str] = {}  # block text -> text_id of its key (versions share most texts)
 
@@ -132,7 +140,8 @@ class Tracer:
         """A copy of the state after the last step, to resume from later."""
         if self._prev is None:
             raise ValueError("nothing traced yet")
-        return Trail(self._prev, {tid: Seen(*s) for tid, s in self._seen.items()}, dict(self._texts))
+        return Trail(self._prev, {tid: Seen(*s) for tid, s in self._seen.items()}, dict(self._texts),
+                     dict(self._departed.items()))
 
     def step(self, blocks: Sequence[Block], changes: Sequence[Change] | None = None) -> Step:
         """Trace the next version. *changes* go from the previous version to *blocks* (None for the first)."""
@@ -144,12 +153,12 @@ class Tracer:
         if self._prev is None:
             if changes:
                 raise ValueError("the first version has no previous version to change from")
-            slots: list[_Slot | None] = [self._appeared(i, pos, {}) for i in ids]
+            slots: list[_Slot | None] = [self._appeared(i, b, pos, {}) for i, b in zip(ids, blocks)]
         else:
             if changes is None:
                 raise ValueError(f"version at position {pos} needs the changes from the previous one")
             slots = self._follow(blocks, ids, pos, changes)
-        done = [s if s is not None else self._appeared(ids[n], pos, {}) for n, s in enumerate(slots)]
+        done = [s if s is not None else self._appeared(ids[n], blocks[n], pos, {}) for n, s in enumerate(slots)]
         same = self._texts.setdefault(version_id(ids), pos)
         if same < pos and self._recall is not None:
             earlier = self._recall(same).lineage
@@ -160,6 +169,7 @@ class Tracer:
         for tid, (lin, _, _, _) in zip(ids, done):
             known = seen.get(tid)
             seen[tid] = (known[0] if known else lin.origin, lin.last_changed, lin.edits, pos)
+        self._remember_departed(ids, changes or ())
         step = Step(pos, tuple(s[0] for s in done), tuple(s[1] for s in done), tuple(s[2] for s in done),
                     tuple(s[3] for s in done))
         self._prev = step
@@ -170,17 +180,23 @@ class Tracer:
         assert self._prev is not None
         prev = self._prev.lineage
         slots: list[_Slot | None] = [None] * len(blocks)
-        for o, n in unchanged_pairs(len(prev), len(blocks), changes):
+        anchors = unchanged_pairs(len(prev), len(blocks), changes)
+        for o, n in anchors:
             slots[n] = (prev[o], (o,), "unchanged", None)
         # Short blocks out of order come as removed + added; the text itself did not change.
         removed = {text_id(normalize_text(c.old_text)): c.old_indices[0] for c in changes
                    if c.kind == "removed" and len(c.old_indices) == 1 and c.old_text}
+        paired = lineage_pairs(changes, anchors, self._departed.similar)
         pending: list[Change] = []
         for change in changes:
             olds = [prev[i] for i in change.old_indices if i < len(prev)]
             if change.kind == "added":
                 for n in change.new_indices:
-                    slots[n] = self._appeared(ids[n], pos, removed)
+                    o = paired.get(n, -1)
+                    if 0 <= o < len(prev) and ids[n] not in removed and ids[n] not in self._seen:
+                        slots[n] = (Lineage(prev[o].origin, pos, prev[o].edits + 1), (o,), "changed", None)
+                    else:
+                        slots[n] = self._appeared(ids[n], blocks[n], pos, removed)
             elif change.kind == "removed":
                 continue
             elif change.kind == "duplicated":
@@ -203,21 +219,42 @@ class Tracer:
                     source = next((s for i, s in enumerate(slots)
                                    if i != n and s is not None and ids[i] == ids[n]), None)
                 if source is None:
-                    slots[n] = self._appeared(ids[n], pos, removed)
+                    slots[n] = self._appeared(ids[n], blocks[n], pos, removed)
                 else:
                     slots[n] = (Lineage(source[0].origin, pos, source[0].edits), source[1], "duplicated", None)
         return slots
 
-    def _appeared(self, tid: str, pos: int, removed: Mapping[str, int]) -> _Slot:
-        """A block no alignment explains: a short move, a restoration of earlier text, or new text."""
+    def _appeared(self, tid: str, block: Block, pos: int, removed: Mapping[str, int]) -> _Slot:
+        """A block no alignment explains: a short move, a restoration of earlier text (as it was or
+        edited), or new text."""
         if tid in removed and self._prev is not None:
             o = removed[tid]
             return (self._prev.lineage[o], (o,), "moved", None)
         known = self._seen.get(tid)
-        if known is None:
-            return (Lineage(pos, pos, 0), (), "added", None)
-        origin, _, edits, last_present = known
-        return (Lineage(origin, pos, edits), (), "restored", last_present)
+        if known is not None:
+            origin, _, edits, last_present = known
+            return (Lineage(origin, pos, edits), (), "restored", last_present)
+        near = self._departed.find(block.kind, block.key)
+        if near is not None and near in self._seen:
+            self._departed.discard(near)  # its lineage goes on in this block
+            origin, _, edits, last_present = self._seen[near]
+            return (Lineage(origin, pos, edits + 1), (), "restored", last_present)
+        return (Lineage(pos, pos, 0), (), "added", None)
+
+    def _remember_departed(self, ids: Sequence[str], changes: Sequence[Change]) -> None:
+        """Keep the texts this version removed for a later edited restoration; forget those back."""
+        departed = self._departed
+        if len(departed):
+            for tid in ids:
+                if tid in departed:
+                    departed.discard(tid)
+        present = set(ids)
+        for change in changes:
+            if change.kind == "removed" and change.old_text:
+                key = normalize_text(change.old_text)
+                tid = text_id(key)
+                if tid not in present:
+                    departed.add(tid, change.block_kind, key)
 
 
 def trace(history: Sequence[tuple[R, Sequence[Block]]],

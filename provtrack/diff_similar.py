@@ -387,3 +387,19 @@ def candidates(olds: list[int], news: list[int], old: Blocks, new: Blocks) -> li
         best = hits if len(hits) <= CANDIDATES_PER_BLOCK else dict(hits.most_common(CANDIDATES_PER_BLOCK))
         pairs.update((i, j) for i in best)
     return sorted(pairs)
+
+
+def alike(old_key: str, new_key: str, memo: TextMemo, *, min_ratio: float = PAIR_RATIO) -> bool:
+    """Whether two normalised texts are the same block edited, by the test `align` pairs blocks with.
+
+    Shared sentences (Dice >= SENTENCE_DICE, or every sentence of the shorter one in the
+    longer) or token similarity (ratio >= *min_ratio*, or containment) qualify.
+    """
+    old, new = Blocks([old_key], memo), Blocks([new_key], memo)
+    dice, contain = sentence_score(old, 0, new, 0)
+    if dice >= SENTENCE_DICE or (
+            contain >= 1.0 and min(old.sentence_words(0), new.sentence_words(0)) >= CONTAIN_MIN_WORDS):
+        return True
+    contain_ok = min(old.words(0), new.words(0)) >= CONTAIN_MIN_WORDS
+    a, b = old.tokens(0), new.tokens(0)
+    return score(matcher(b), a, b, contain_ok, min_ratio, Budget()) is not None

@@ -13,7 +13,8 @@ holds the lineage of every traced version of that segment:
   restored_from]` (version numbers, with a `refs` table of version -> commit). The first
   version of a segment spells every block out, so a segment reads on its own;
 - `trail`: what is needed to continue tracing after the segment's last version (every block
-  text seen so far and every whole-version text, by 128-bit hash).
+  text seen so far and every whole-version text, by 128-bit hash, and the kind and text of
+  the latest removed blocks, for finding them again when they come back edited).
 
 A file is valid when it names the article, its first commit and the lineage code that made
 it (`algorithm_id`, a hash of the differ's and tracer's source) and every commit it lists is
@@ -43,13 +44,13 @@ from provtrack.store import Store, StoredVersion
 
 __all__ = ["CACHE_SCHEMA", "SEGMENT", "LineageCache", "algorithm_id"]
 
-CACHE_SCHEMA = "provtrack.lineage-cache/2"
+CACHE_SCHEMA = "provtrack.lineage-cache/3"
 #: Versions per cache file (and so the most diffs a resume can need).
 SEGMENT = 64
 #: The code a cached lineage depends on; a change to any of them makes old files stale.
-_LINEAGE_CODE = ("provtrack.blame", "provtrack.diff", "provtrack.align", "provtrack.diff_seq",
-                 "provtrack.diff_similar", "provtrack.diff_tokens", "provtrack.diff_words", "provtrack.model",
-                 "provtrack.blockfile")
+_LINEAGE_CODE = ("provtrack.blame", "provtrack.blame_departed", "provtrack.blame_pairs", "provtrack.diff",
+                 "provtrack.align", "provtrack.diff_seq", "provtrack.diff_similar", "provtrack.diff_tokens",
+                 "provtrack.diff_words", "provtrack.model", "provtrack.blockfile")
 
 
 @functools.cache
@@ -185,7 +186,8 @@ class LineageCache:
             seen = {str(tid): Seen(self._position(o, end), self._position(lc, end), int(e), self._position(lp, end))
                     for tid, (o, lc, e, lp) in data["trail"]["seen"].items()}
             texts = {str(vid): self._position(v, end) for vid, v in data["trail"]["texts"].items()}
-            trail = Trail(steps[-1], seen, texts)
+            departed = {str(tid): (str(kind), str(key)) for tid, kind, key in data["trail"]["departed"]}
+            trail = Trail(steps[-1], seen, texts, departed)
         return _Segment(start, steps, trail)
 
     # -- writing ----------------------------------------------------------------------------
@@ -245,7 +247,8 @@ class LineageCache:
                 "steps": steps,
                 "trail": {"seen": {tid: [number[s.origin], number[s.last_changed], s.edits, number[s.last_present]]
                                    for tid, s in trail.seen.items()},
-                          "texts": {vid: number[p] for vid, p in trail.texts.items()}}}
+                          "texts": {vid: number[p] for vid, p in trail.texts.items()},
+                          "departed": [[tid, kind, key] for tid, (kind, key) in trail.departed.items()]}}
 
     def _put(self, path: Path, text: str) -> None:
         """Write one file under a temporary name, then rename it; a failure only costs the cache."""

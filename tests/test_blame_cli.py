@@ -155,6 +155,18 @@ def test_tracing_resumes_from_the_nearest_segment(tmp_path: Path, diffs: list[in
     assert len(last["commits"]) == 4  # v9-v12, rewritten with the two new versions
 
 
+def test_text_restored_edited_after_a_segment_boundary_keeps_its_origin(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(lineagecache, "SEGMENT", 4)
+    store = Store(tmp_path / "s", create=True)
+    # B leaves in v3; v7 brings it back edited, three versions into the second segment
+    fill(store, [[A, B, C], [A, B, C, D], [A, C, D], [A, C, D, M], [A2, C, D, M], [A2, C, D], [A2, B.replace("most", "all"), C, D]])
+    blame(store, "harbour@v4")  # the first segment is cached with B among the removed texts
+    cached = blame(store, "harbour")
+    assert cached == blame(store, "harbour", use_cache=False)
+    assert [(line.lineage.origin.version, line.lineage.last_changed.version, line.lineage.edits)
+            for line in cached.lines] == [(1, 5, 1), (1, 7, 1), (1, 1, 0), (2, 2, 0)]
+
+
 @pytest.mark.parametrize("damage", ["garbage", "other algorithm", "other commit", "wrong shape", "later version"])
 def test_stale_or_damaged_cache_files_are_rebuilt(story: Store, diffs: list[int], damage: str) -> None:
     blame(story, "harbour")

@@ -22,6 +22,9 @@ def P(text: str) -> Block:
 COUNCIL = "The council met on Tuesday to discuss the new harbour budget for next year."
 PROTEST = "Residents protested outside the town hall for most of the afternoon session."
 MAYOR = "The mayor declined to comment on the protest when reached by phone later that day."
+#: the differ reports these as removed + added; lineage pairs the first in place, not the second
+MAYOR_REWORDED = "Asked about the protest, the mayor declined to say more when reached by her office later on."
+MAYOR_NEW = "The mayor, reached by phone on Wednesday, said she had nothing to add about the protest."
 FERRY = "Ferry services to the islands will resume on Monday after three weeks of repairs."
 WATER = ("Water reached the first-floor windows of homes along the Lark River by dawn, and the county "
          "closed every road south of the Millbrook bridge.")
@@ -67,6 +70,22 @@ CASES: dict[str, tuple[list[list[Block]], list[tuple[int, int, int, str]]]] = {
         [[P(COUNCIL), P(PROTEST)], [P(COUNCIL), P(PROTEST.replace("most", "all"))], [P(COUNCIL)],
          [P(COUNCIL), P(PROTEST.replace("most", "all"))]],
         [(1, 1, 0, "unchanged"), (1, 4, 1, "restored")]),
+    "text restored with an edit keeps its origin": (
+        [[P(COUNCIL), P(PROTEST)], [P(COUNCIL)], [P(COUNCIL), P(PROTEST.replace("most", "all"))]],
+        [(1, 1, 0, "unchanged"), (1, 3, 1, "restored")]),
+    "unrelated text in the place of removed text is new": (
+        [[P(COUNCIL), P(PROTEST)], [P(COUNCIL)], [P(COUNCIL), P(FERRY)]],
+        [(1, 1, 0, "unchanged"), (3, 3, 0, "added")]),
+    "a reworded headline keeps its lineage": (
+        [[Block("title", "Harbour budget vote delayed"), P(COUNCIL)],
+         [Block("title", "Council puts off decision on port spending until spring"), P(COUNCIL)]],
+        [(1, 2, 1, "changed"), (1, 1, 0, "unchanged")]),
+    "a heavy edit in place keeps its lineage": (
+        [[P(COUNCIL), P(MAYOR), P(PROTEST)], [P(COUNCIL), P(MAYOR_REWORDED), P(PROTEST)]],
+        [(1, 1, 0, "unchanged"), (1, 2, 1, "changed"), (1, 1, 0, "unchanged")]),
+    "a rewrite sharing little with the old block in its place is new": (
+        [[P(COUNCIL), P(MAYOR), P(PROTEST)], [P(COUNCIL), P(MAYOR_NEW), P(PROTEST)]],
+        [(1, 1, 0, "unchanged"), (2, 2, 0, "added"), (1, 1, 0, "unchanged")]),
     "duplicate inherits from what it copies": (
         [[P(COUNCIL), CAPTION, P(PROTEST)], [P(COUNCIL), CAPTION, CAPTION, P(PROTEST)]],
         [(1, 1, 0, "unchanged"), (1, 1, 0, "unchanged"), (1, 2, 0, "duplicated"), (1, 1, 0, "unchanged")]),
@@ -198,7 +217,7 @@ def test_resuming_from_a_saved_trail_changes_nothing(versions: list[list[Block]]
     for k in range(cut + 1):
         steps.append(first.step(versions[k], diff_blocks(versions[k - 1], versions[k]) if k else None))
     saved = first.trail()
-    restored = Trail(saved.step, dict(saved.seen), dict(saved.texts))  # what a cache round trip gives
+    restored = Trail(saved.step, dict(saved.seen), dict(saved.texts), dict(saved.departed))  # a cache round trip
     second = Tracer(restored, recall=steps.__getitem__)
     for k in range(cut + 1, len(versions)):
         steps.append(second.step(versions[k], diff_blocks(versions[k - 1], versions[k])))

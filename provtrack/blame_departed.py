@@ -1,0 +1,102 @@
+"""Texts that left an article, for finding them again when they come back edited. Pure.
+
+`provtrack.blame` looks a block that appears as added up among every earlier text by exact
+hash; text restored with a small edit has another hash. `Departed` remembers the normalised
+texts of the latest removed blocks and near-matches a new block against them with the
+differ's own pairing test (`provtrack.diff_similar.alike`). Lookups stay cheap over long
+histories: at most `MAX_DEPARTED` texts are kept (oldest forgotten first), candidates come
+from an inverted index of their words, and only the few sharing the most words are compared.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Iterator, Mapping
+
+from provtrack.diff_similar import MAX_POSTING, TextMemo, alike
+
+#: Removed texts remembered (the oldest is forgotten first).
+MAX_DEPARTED = 512
+#: Candidates compared per lookup, those sharing the most words with the new text.
+CANDIDATES = 8
+#: A candidate must share this share of the shorter text's distinct words (a bound well below
+#: what a pair at PAIR_RATIO shares) and at least MIN_SHARED of them.
+MIN_SHARED_SHARE = 0.3
+MIN_SHARED = 2
+#: Texts the memo may hold before it is cleared (it only saves re-tokenising).
+_MEMO_TEXTS = 4096
+
+
+class Departed:
+    """Normalised texts of removed blocks by text id, with their block kinds, oldest first."""
+
+    def __init__(self, texts: Mapping[str, tuple[str, str]] | None = None) -> None:
+        self._texts: dict[str, tuple[str, str]] = {}
+        self._index: defaultdict[str, set[str]] = defaultdict(set)
+        self._memo = TextMemo()
+        for tid, (kind, key) in (texts or {}).items():
+            self.add(tid, kind, key)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __contains__(self, tid: object) -> bool:
+        return tid in self._texts
+
+    def items(self) -> Iterator[tuple[str, tuple[str, str]]]:
+        """(text id, (block kind, normalised text)), oldest first."""
+        return iter(self._texts.items())
+
+    def add(self, tid: str, kind: str, key: str) -> None:
+        """Remember a text that left the article (again: it becomes the newest)."""
+        self.discard(tid)
+        self._texts[tid] = (kind, key)
+        for word in self._vocab(key):
+            self._index[word].add(tid)
+        while len(self._texts) > MAX_DEPARTED:
+            self.discard(next(iter(self._texts)))
+
+    def discard(self, tid: str) -> None:
+        """Forget a text (it is back in the article, or its lineage went on in another)."""
+        found = self._texts.pop(tid, None)
+        if found is None:
+            return
+        for word in self._vocab(found[1]):
+            posting = self._index.get(word)
+            if posting is not None:
+                posting.discard(tid)
+                if not posting:
+                    del self._index[word]
+
+    def find(self, kind: str, key: str) -> str | None:
+        """The id of the remembered text of this block kind that *key* is an edit of, if any."""
+        if not self._texts:
+            return None
+        vocab = self._vocab(key)
+        hits: Counter[str] = Counter()
+        for word in vocab:
+            posting = self._index.get(word, ())
+            if len(posting) <= MAX_POSTING:  # a word in that many texts tells nothing apart
+                hits.update(posting)
+        ranked = sorted(hits.items(), key=lambda h: (-h[1], h[0]))
+        for tid, shared in ranked[:CANDIDATES]:
+            other_kind, other = self._texts[tid]
+            if other_kind != kind or shared < MIN_SHARED:
+                continue
+            if shared >= MIN_SHARED_SHARE * min(len(vocab), len(self._vocab(other))) and alike(other, key, self._memo):
+                return tid
+        return None
+
+    def similar(self, old_text: str, new_text: str, min_ratio: float) -> bool:
+        """The differ's pairing test on two block texts, at *min_ratio* token similarity."""
+        return alike(self._key(old_text), self._key(new_text), self._memo, min_ratio=min_ratio)
+
+    def _key(self, text: str) -> str:
+        if len(self._memo) > _MEMO_TEXTS:
+            self._memo = TextMemo()
+        return self._memo.key(text)
+
+    def _vocab(self, key: str) -> set[str]:
+        if len(self._memo) > _MEMO_TEXTS:
+            self._memo = TextMemo()
+        return self._memo.vocab(key)
