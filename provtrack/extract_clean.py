@@ -57,7 +57,7 @@ _PROMPT = re.compile(
     r"|(?:follow|like) us on\b|(?:get|download) (?:the|our) (?:free )?app\b"
     r"|(?:we use|this (?:web)?site uses) cookies\b"
     r"|(?:read|see) (?:more|also|next)\s*[:\-–—]"
-    r"|this is (?:a )?(?:breaking|developing) (?:news|story)\b.{0,80}$|got a (?:confidential )?(?:news )?tip\b"
+    r"|got a (?:confidential )?(?:news )?tip\b"
     r"|(?:photo|image|picture|photograph|illustration|video|graphic|credit)s?\s*(?::|by\b)[^.!?]{1,80}$)",
     re.IGNORECASE,
 )

@@ -1,4 +1,4 @@
-"""provtrack.extract: the general HTML rules of extractor 1.2 (misnamed containers, JSON state bodies, chrome text)."""
+"""provtrack.extract: the general HTML rules of extractor 1.2 and later (misnamed containers, JSON state bodies, chrome text)."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ def test_soft_hyphens_are_stripped() -> None:
 @pytest.mark.parametrize("line", [
     "Lesen Sie auch", "Mehr zum Thema", "À lire aussi", "Lee también", "Leia também", "In this article",
     "Von Friederike Almsted", "Por Ana Ribeiro y Luis Otero", "Par Camille Durandet",
-    "This is breaking news. Please check back for updates.", "Got a news tip? Tell the Brackwater Post.",
+    "Got a news tip? Tell the Brackwater Post.",
     "View this post on Instagram",
 ])
 def test_text_only_chrome_lines_are_dropped(line: str) -> None:
@@ -110,6 +110,14 @@ def test_embed_placeholder_is_dropped_but_the_post_and_its_attribution_kept() ->
             "</blockquote>")
     got = texts(f"<article>{paragraphs(PROSE)}{post}</article>", "quote")
     assert got == ["Two boats from June, at last!", "A post shared by Brackwater Kayaks (@brackkayaks)"]
+
+
+@pytest.mark.parametrize("line", ["This is a developing story and will be updated.",
+                                  "This is breaking news. Please check back for updates."])
+def test_editorial_notes_in_the_body_are_content(line: str) -> None:
+    # The newsroom wrote them into the story, and their removal later is part of its history.
+    assert texts(f"<article><p>{PROSE[0]}</p><p>{line}</p><p>{PROSE[1]}</p></article>", P) == [PROSE[0], line,
+                                                                                                PROSE[1]]
 
 
 @pytest.mark.parametrize("line", ["Von der Brücke aus sieht man die Fähre jeden Morgen ablegen.",
