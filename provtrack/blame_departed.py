@@ -17,11 +17,11 @@ from provtrack.diff_similar import MAX_POSTING, TextMemo, alike
 
 #: Removed texts remembered (the oldest is forgotten first).
 MAX_DEPARTED = 512
-#: Candidates compared per lookup, those sharing the most words with the new text.
-CANDIDATES = 8
+#: Candidates compared per lookup: those sharing the largest share of their words with the new text.
+CANDIDATES = 3
 #: A candidate must share this share of the shorter text's distinct words (a bound well below
 #: what a pair at PAIR_RATIO shares) and at least MIN_SHARED of them.
-MIN_SHARED_SHARE = 0.3
+MIN_SHARED_SHARE = 0.45
 MIN_SHARED = 2
 #: Texts the memo may hold before it is cleared (it only saves re-tokenising).
 _MEMO_TEXTS = 4096
@@ -78,12 +78,16 @@ class Departed:
             posting = self._index.get(word, ())
             if len(posting) <= MAX_POSTING:  # a word in that many texts tells nothing apart
                 hits.update(posting)
-        ranked = sorted(hits.items(), key=lambda h: (-h[1], h[0]))
-        for tid, shared in ranked[:CANDIDATES]:
+        ranked = []
+        for tid, shared in hits.items():
             other_kind, other = self._texts[tid]
-            if other_kind != kind or shared < MIN_SHARED:
-                continue
-            if shared >= MIN_SHARED_SHARE * min(len(vocab), len(self._vocab(other))) and alike(other, key, self._memo):
+            if other_kind == kind and shared >= MIN_SHARED:
+                share = shared / min(len(vocab), len(self._vocab(other)))
+                if share >= MIN_SHARED_SHARE:
+                    ranked.append((-share, tid, other))
+        ranked.sort()
+        for _, tid, other in ranked[:CANDIDATES]:
+            if alike(other, key, self._memo):
                 return tid
         return None
 
