@@ -12,7 +12,8 @@ holds the lineage of every traced version of that segment:
   block `o`, unchanged, with its lineage) or `[origin, last_changed, edits, event, parents,
   restored_from]` (version numbers, with a `refs` table of version -> commit). The first
   version of a segment spells every block out, so a segment reads on its own;
-- `trail`: what is needed to continue tracing after the segment's last version (every block
+- `trail` (in every TRAIL_EVERY-th file and in the file where tracing stopped): what is
+  needed to continue tracing after the segment's last version (every block
   text seen so far and every whole-version text, by 128-bit hash, and the kind and text of
   the latest removed blocks, for finding them again when they come back edited).
 
@@ -47,6 +48,10 @@ __all__ = ["CACHE_SCHEMA", "SEGMENT", "LineageCache", "algorithm_id"]
 CACHE_SCHEMA = "provtrack.lineage-cache/3"
 #: Versions per cache file (and so the most diffs a resume can need).
 SEGMENT = 64
+#: Every this many segments a file keeps the trail (what resuming needs), as does the file that
+#: ends where tracing stopped; a trail grows with the history, so writing one per file would make
+#: the first blame's writes quadratic. A lost file costs at most this many segments of re-tracing.
+TRAIL_EVERY = 4
 #: The code a cached lineage depends on; a change to any of them makes old files stale.
 _LINEAGE_CODE = ("provtrack.blame", "provtrack.blame_departed", "provtrack.blame_pairs", "provtrack.diff",
                  "provtrack.align", "provtrack.diff_seq", "provtrack.diff_similar", "provtrack.diff_tokens",
@@ -207,8 +212,12 @@ class LineageCache:
         self._pending.steps.append(step)
         return (step.position + 1) % SEGMENT == 0
 
-    def finish(self, trail: Trail) -> None:
-        """Write the segment being traced, with the trail after its last step; never raises for I/O."""
+    def keeps_trail(self, position: int, upto: int) -> bool:
+        """Whether the segment ending at *position* stores its trail, tracing having stopped at *upto*."""
+        return position == upto or (position // SEGMENT) % TRAIL_EVERY == 0
+
+    def finish(self, trail: Trail | None) -> None:
+        """Write the segment being traced, with the trail after its last step if given; never raises for I/O."""
         segment, self._pending = self._pending, None
         if segment is None or not segment.steps:
             return
@@ -239,16 +248,17 @@ class LineageCache:
             steps.append(rows)
             previous = step
         trail = segment.trail
-        assert trail is not None
-        used.update(p for s in trail.seen.values() for p in (s.origin, s.last_changed, s.last_present))
-        used.update(trail.texts.values())
+        encoded: dict[str, Any] = {"steps": steps}
+        if trail is not None:
+            used.update(p for s in trail.seen.values() for p in (s.origin, s.last_changed, s.last_present))
+            used.update(trail.texts.values())
+            encoded["trail"] = {
+                "seen": {tid: [number[s.origin], number[s.last_changed], s.edits, number[s.last_present]]
+                         for tid, s in trail.seen.items()},
+                "texts": {vid: number[p] for vid, p in trail.texts.items()},
+                "departed": [[tid, kind, key] for tid, (kind, key) in trail.departed.items()]}
         return {"commits": [self.versions[p].ref.commit for p in range(segment.start, segment.end + 1)],
-                "refs": {str(number[p]): self.versions[p].ref.commit for p in sorted(used)},
-                "steps": steps,
-                "trail": {"seen": {tid: [number[s.origin], number[s.last_changed], s.edits, number[s.last_present]]
-                                   for tid, s in trail.seen.items()},
-                          "texts": {vid: number[p] for vid, p in trail.texts.items()},
-                          "departed": [[tid, kind, key] for tid, (kind, key) in trail.departed.items()]}}
+                "refs": {str(number[p]): self.versions[p].ref.commit for p in sorted(used)}, **encoded}
 
     def _put(self, path: Path, text: str) -> None:
         """Write one file under a temporary name, then rename it; a failure only costs the cache."""

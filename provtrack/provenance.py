@@ -65,7 +65,7 @@ class _Lineages:
                 changes = () if blocks == previous else diff_blocks(previous, blocks, memo=memo, detail=False)
             step = tracer.step(blocks, changes)
             if self.cache.add(step) or position == upto:
-                self.cache.finish(tracer.trail())
+                self.cache.finish(tracer.trail() if self.cache.keeps_trail(position, upto) else None)
             yield step
             previous = blocks
 

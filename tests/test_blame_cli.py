@@ -155,6 +155,24 @@ def test_tracing_resumes_from_the_nearest_segment(tmp_path: Path, diffs: list[in
     assert len(last["commits"]) == 4  # v9-v12, rewritten with the two new versions
 
 
+def test_only_every_few_segment_files_and_the_last_keep_a_trail(tmp_path: Path, diffs: list[int],
+                                                                 monkeypatch) -> None:
+    monkeypatch.setattr(lineagecache, "SEGMENT", 2)
+    monkeypatch.setattr(lineagecache, "TRAIL_EVERY", 2)
+    store = Store(tmp_path / "s", create=True)
+    fill(store, [[A, B, C, *POOL[:k]] for k in range(9)])  # 9 versions: segments v1-2, v3-4, v5-6, v7-8, v9
+    full = blame(store, "harbour")
+    commits = [v.ref.commit for v in store.versions(full.ref.article)]
+    trails = {k: "trail" in json.loads((store.git_dir / "provtrack" / "lineage" / f"{commits[k]}.json").read_text())
+              for k in (0, 2, 4, 6, 8)}
+    assert trails == {0: True, 2: False, 4: True, 6: False, 8: True}  # segments 1, 3 and the last
+    for k in (4, 6):  # lose v5-6 (which had a trail) and v7-8
+        (store.git_dir / "provtrack" / "lineage" / f"{commits[k]}.json").unlink()
+    before = len(diffs)
+    assert blame(store, "harbour@v8") == blame(store, "harbour@v8", use_cache=False)
+    assert len(diffs) - before == 6 + 7  # v3..v8 from the trail after v2 (v4's file has none); uncached: 7
+
+
 def test_text_restored_edited_after_a_segment_boundary_keeps_its_origin(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(lineagecache, "SEGMENT", 4)
     store = Store(tmp_path / "s", create=True)
