@@ -21,7 +21,7 @@ from provtrack.model import CHANGE_KINDS, Block, SnapshotRef, change_summary
 from provtrack.store import MARKER, STORE_FORMAT, Store, parse_trailers
 from provtrack.suspect import SuspectFetch, shrinkage, suspect_record
 from provtrack.timeutil import now_utc, parse_timestamp
-from provtrack.tracker import Source, build_meta, commit_message, identify
+from provtrack.tracker import Source, build_meta, commit_message, identify, tracked_url
 from provtrack.urls import article_id, id_hash
 
 _RAW_EXT = {"html": "html", "markdown": "md", "text": "txt"}
@@ -213,7 +213,8 @@ class VersionBatch:
         raw_name = f"raw.{_RAW_EXT.get(document.format, 'bin')}" if self.keep_raw else None
         meta = build_meta(source, article=article, article_url=primary, urls=urls, version=number,
                           previous_commit=prior.ref.commit if prior else None, first_fetched_at=first,
-                          summary=summary, raw_name=raw_name, previous_title=prior.meta.get("title") if prior else None)
+                          summary=summary, raw_name=raw_name, previous_title=prior.meta.get("title") if prior else None,
+                          tracked=tracked_url(prior.meta) if prior else None)
         files = {BLOCKS_FILE: blocks_text.encode("utf-8"),
                  META_FILE: (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8")}
         if raw_name:
@@ -235,7 +236,7 @@ class VersionBatch:
                           urls=list(dict.fromkeys([*prior.meta.get("urls", []), *urls])), version=prior.ref.version,
                           previous_commit=prior.ref.commit, summary={}, raw_name=raw_name,
                           first_fetched_at=str(prior.meta.get("first_fetched_at") or record.fetched_at),
-                          previous_title=prior.meta.get("title"))
+                          previous_title=prior.meta.get("title"), tracked=tracked_url(prior.meta))
         url = record.requested_url or primary
         folder, files, message = suspect_record(source, article=article, url=url, reason=reason, latest=prior.ref,
                                                 raw_name=raw_name, meta=meta)

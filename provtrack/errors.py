@@ -18,6 +18,14 @@ class UsageError(ProvtrackError):
 class FetchError(ProvtrackError):
     """A source could not be fetched or read (network, HTTP status, size cap, timeout, content type)."""
 
+    def __init__(self, message: str, *, status: int | None = None, gone: bool = False) -> None:
+        super().__init__(message)
+        #: the HTTP status of a refused response, if that was the failure
+        self.status = status
+        #: the URL names nothing any more (HTTP 404 or 410, or its host does not resolve), as opposed
+        #: to a site that is down, slow or misbehaving: another URL of the same article may still work
+        self.gone = gone or status in (404, 410)
+
 
 class ExtractError(ProvtrackError):
     """Fetched content could not be turned into article blocks."""

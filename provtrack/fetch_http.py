@@ -127,7 +127,7 @@ def fetch_url(url: str, *, timeout: float = DEFAULT_CONNECT_TIMEOUT,
             if not 200 <= resp.status < 300:
                 # The standard phrase: the server's own reason is untrusted text.
                 reason = _PHRASES.get(resp.status) or _clean(resp.reason)[:60]
-                raise FetchError(f"HTTP {resp.status} {reason} for {_clean(current)}")
+                raise FetchError(f"HTTP {resp.status} {reason} for {_clean(current)}", status=resp.status)
             mime, charset = parse_content_type(resp.getheader("Content-Type"))
             if not _is_text_type(mime):
                 raise FetchError(f"not a text page: {_clean(mime or '')}")
@@ -261,7 +261,7 @@ def _network_error(exc: BaseException, url: str, limits: _Limits, expired: bool)
         kind = "malformed HTTP response" if malformed else "network error"
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         what = f"{kind} ({_clean(detail)})"
-    return FetchError(f"{what}: {_clean(url)}")
+    return FetchError(f"{what}: {_clean(url)}", gone=isinstance(exc, socket.gaierror))
 
 
 def _next_hop(status: int, location: str | None, current: str) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -106,9 +106,14 @@ def usable_canonical(record: FetchRecord, document: Document) -> str | None:
     decides it: one that can name an article, on the page's own site when the page has a URL."""
     canonical = _canonical(record, document)[0]
     page_url = record.final_url or record.requested_url
-    if canonical and page_url and _site(canonical) != _site(page_url):
+    if canonical and page_url and not same_site(canonical, page_url):
         return None  # a copy elsewhere declaring the original as canonical is not the original
     return canonical
+
+
+def same_site(url: str, other: str) -> bool:
+    """Whether two URLs are on one site (the same host, less `www.`, `m.`, `amp.` or `mobile.`)."""
+    return _site(url) == _site(other)
 
 
 #: a page sharing less than this much text with an article does not join it on its canonical link alone
@@ -178,7 +183,7 @@ def resolve_identity(store: Store, source: Source, *, url: str | None = None,
             raise UsageError(f"{what} does not say which article it is{why}: pass --url URL")
         primary = normalize_url(canonical)
         return Identity(store.find_article(primary) or article_id(primary), primary, [primary], notes)
-    trusted = canonical if canonical and _site(canonical) == _site(page_url) else None
+    trusted = canonical if canonical and same_site(canonical, page_url) else None
     own = [normalize_url(u) for u in transport]
     primary = normalize_url(trusted or page_url)
     urls = list(dict.fromkeys([*transport, *own, *([primary] if trusted else [])]))
@@ -267,7 +272,8 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
                 meta = build_meta(source, article=article, article_url=previous.get("article_url") or primary,
                                   urls=urls, version=prev_ref.version, previous_commit=prev_ref.commit,
                                   first_fetched_at=str(previous.get("first_fetched_at") or record.fetched_at),
-                                  summary={}, raw_name=raw_name, previous_title=previous.get("title"))
+                                  summary={}, raw_name=raw_name, previous_title=previous.get("title"),
+                                  tracked=tracked_url(previous))
                 kept = record_suspect(store, source, article=article, url=record.requested_url or primary,
                                       reason=shrunk, latest=prev_ref, raw_name=raw_name, meta=meta)
                 store.record_check({**check, "result": "suspect", "version": prev_ref.version, "reason": shrunk,
@@ -289,7 +295,7 @@ def snapshot(store: Store, source_arg: str, *, url: str | None = None, at: str |
         meta = build_meta(source, article=article, article_url=primary, urls=urls, version=number,
                           previous_commit=prev_commit, first_fetched_at=first_fetched, summary=summary,
                           raw_name=raw_name, previous_title=previous.get("title") if previous else None,
-                          notes=identity.notes)
+                          notes=identity.notes, tracked=tracked_url(previous) if previous else None)
         if previous is not None and shrunk:
             meta["accepted_shorter"] = shrunk  # --accept-shorter: the article really was cut
         files = {BLOCKS_FILE: blocks_text.encode("utf-8"),
@@ -330,23 +336,51 @@ def index_version(store: Store, ref: SnapshotRef, blocks: Sequence[Block]) -> No
         pass  # the version is committed; the index reads it from git on its next use
 
 
+def tracked_url(meta: Mapping[str, Any]) -> str | None:
+    """The URL `update` re-fetches for an article: the one requested when tracking began.
+
+    That is `tracked_url`, kept from version 1 on. Versions written before it was recorded
+    have the first URL seen for the article (version 1's requested URL, or its `--url`),
+    else the article URL. None when the article has no http(s) URL (stdin without `--url`).
+    """
+    urls = meta.get("urls")
+    if not isinstance(urls, list):
+        urls = []
+    for url in (meta.get("tracked_url"), *urls, meta.get("article_url"), meta.get("requested_url")):
+        if isinstance(url, str) and _is_web_url(url):
+            return url
+    return None
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # unbalanced [IPv6] brackets
+        return False
+
+
 def build_meta(source: Source, *, article: str, article_url: str, urls: list[str], version: int,
                previous_commit: str | None, first_fetched_at: str, summary: dict[str, int],
-               raw_name: str | None, previous_title: str | None = None, notes: Sequence[str] = ()) -> dict[str, Any]:
+               raw_name: str | None, previous_title: str | None = None, notes: Sequence[str] = (),
+               tracked: str | None = None) -> dict[str, Any]:
     """The provenance record stored as meta.json (documented field by field in snapshots/README.md).
 
     *notes* say why the article is the one it is (a canonical link ignored or not followed);
-    an ignored canonical link is noted whoever writes the version.
+    an ignored canonical link is noted whoever writes the version. *tracked* is the earlier
+    versions' `tracked_url`; without it (version 1) it is the URL this source was requested as.
     """
     record, document = source.record, source.document
     ignored = _canonical(record, document)[1]
     identity_notes = list(dict.fromkeys([*([ignored] if ignored else []), *notes]))
+    requested = record.requested_url if record.source_kind == "url" else None
     return {
         "schema": "provtrack.meta/1",
         "article": article,
         "version": version,
         "previous_commit": previous_commit,
         "article_url": article_url,
+        "tracked_url": tracked or requested or article_url,
         "urls": urls,
         # a file's name, not its local path: where it sat on one machine is not provenance
         "source": {"kind": record.source_kind,

@@ -99,7 +99,7 @@ def update(ctx: click.Context, articles: tuple[str, ...], store_path: str, jobs:
     else:
         for result in results:
             done.append(result)
-            click.echo(visible(f"{result.result:9}  {result.article or result.url}  {result.detail}"))
+            click.echo(visible(f"{result.result:9}  {result.article or result.url}  {result.full_detail}"))
     from provtrack.render.trackview import UpdateTable
 
     out.print(UpdateTable(done))

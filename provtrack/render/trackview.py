@@ -20,24 +20,25 @@ _STYLES = {"changed": "provtrack.changed", "unchanged": "provtrack.meta", "suspe
 
 
 class UpdateTable:
-    """What `update` did: one row per changed or failed article, a count line for everything."""
+    """What `update` did: one row per article changed, suspect, failed or fetched at its canonical URL
+    (any with a note), a count line for everything."""
 
     def __init__(self, results: Sequence[CheckResult]) -> None:
         self.results = results
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         counts = Counter(r.result for r in self.results)
-        shown = [r for r in self.results if r.result != "unchanged"]
+        shown = [r for r in self.results if r.result != "unchanged" or r.note]
         if shown:
             table = Table(box=None, show_header=True, header_style="provtrack.header", pad_edge=False)
             table.add_column("result")
             table.add_column("article", overflow="fold")
             table.add_column("version", justify="right")
             table.add_column("detail", overflow="fold")
-            order = {"changed": 0, "suspect": 1, "failed": 2}
+            order = {"changed": 0, "suspect": 1, "failed": 2, "unchanged": 3}
             for r in sorted(shown, key=lambda r: (order.get(r.result, 3), r.article or r.url)):
                 table.add_row(safe_text(r.result, style=_STYLES[r.result]), safe_text(r.article or r.url),
-                              safe_text(f"v{r.version}" if r.version else "-"), safe_text(r.detail))
+                              safe_text(f"v{r.version}" if r.version else "-"), safe_text(r.full_detail))
             yield table
         suspect = f"{counts['suspect']} suspect, " if counts["suspect"] else ""
         yield safe_text(f"{counts['changed']} changed, {counts['unchanged']} unchanged, {suspect}{counts['failed']} failed "
