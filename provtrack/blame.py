@@ -170,8 +170,8 @@ class Tracer:
             known = seen.get(tid)
             seen[tid] = (known[0] if known else lin.origin, lin.last_changed, lin.edits, pos)
         self._remember_departed(ids, changes or ())
-        step = Step(pos, tuple(s[0] for s in done), tuple(s[1] for s in done), tuple(s[2] for s in done),
-                    tuple(s[3] for s in done))
+        lineage, came_from, how, restored_from = zip(*done) if done else ((), (), (), ())
+        step = Step(pos, lineage, came_from, how, restored_from)
         self._prev = step
         return step
 
@@ -244,11 +244,9 @@ class Tracer:
     def _remember_departed(self, ids: Sequence[str], changes: Sequence[Change]) -> None:
         """Keep the texts this version removed for a later edited restoration; forget those back."""
         departed = self._departed
-        if len(departed):
-            for tid in ids:
-                if tid in departed:
-                    departed.discard(tid)
         present = set(ids)
+        for tid in departed.among(present):
+            departed.discard(tid)
         for change in changes:
             if change.kind == "removed" and change.old_text:
                 key = normalize_text(change.old_text)

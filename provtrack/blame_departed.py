@@ -43,6 +43,10 @@ class Departed:
     def __contains__(self, tid: object) -> bool:
         return tid in self._texts
 
+    def among(self, tids: set[str]) -> set[str]:
+        """Those of *tids* that are remembered."""
+        return self._texts.keys() & tids
+
     def items(self) -> Iterator[tuple[str, tuple[str, str]]]:
         """(text id, (block kind, normalised text)), oldest first."""
         return iter(self._texts.items())

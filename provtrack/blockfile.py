@@ -41,19 +41,15 @@ def load_blocks(data: str, *, seen: dict[str, Block] | None = None) -> tuple[Blo
     *seen* (line -> Block), kept by a caller reading many versions of one article, parses
     each distinct line once: consecutive versions share almost all of their lines.
     """
-    blocks = []
     lines = data.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    known = seen.get if seen is not None else None
-    for number, line in enumerate(lines, 1):
-        block = known(line) if known is not None else None
-        if block is None:
-            kind, sep, text = line.partition(": ")
-            if not sep:
-                raise StoreError(f"malformed block line {number} in {BLOCKS_FILE}")
-            block = Block(kind, _unescape(text))
-            if seen is not None:
-                seen[line] = block
-        blocks.append(block)
-    return tuple(blocks)
+    if seen is None:
+        seen = {}
+    for line in set(lines).difference(seen):
+        kind, sep, text = line.partition(": ")
+        if not sep:
+            number = next(n for n, other in enumerate(lines, 1) if ": " not in other)
+            raise StoreError(f"malformed block line {number} in {BLOCKS_FILE}")
+        seen[line] = Block(kind, _unescape(text))
+    return tuple(map(seen.__getitem__, lines))

@@ -24,7 +24,7 @@ from provtrack.errors import NotFoundError, UsageError
 from provtrack.lineagecache import LineageCache, algorithm_id
 from provtrack.model import Block, Change, SnapshotRef, normalize_text
 from provtrack.store import Store, StoredVersion
-from provtrack.tracker import split_spec
+from provtrack.urls import split_spec
 
 __all__ = ["algorithm_id", "blame", "paragraph_history", "select_block"]
 

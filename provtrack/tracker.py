@@ -27,14 +27,13 @@ from provtrack.model import (
 from provtrack.blockfile import BLOCKS_FILE, META_FILE, dump_blocks
 from provtrack.suspect import SuspectFetch, record_suspect, shrinkage, suspect_fetches
 from provtrack.timeutil import normalize_timestamp, parse_timestamp
-from provtrack.urls import article_id, canonical_problem, clean_url, is_url, normalize_url
+from provtrack.urls import REV_SUFFIX, article_id, canonical_problem, clean_url, is_url, normalize_url, split_spec
 
 if TYPE_CHECKING:  # the store (and gitpython) is imported only by commands that use one
     from provtrack.store import Store, StoredVersion
 
 _RAW_EXT = {"html": "html", "markdown": "md", "text": "txt"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_REV_SUFFIX = re.compile(r"^(?:v?\d+|latest(?:~\d+)?|head(?:~\d+)?|previous|[0-9a-f]{4,40}|\{[^}]+\})$")
 
 
 @dataclass(frozen=True)
@@ -429,16 +428,6 @@ def commit_message(article: str, version: int, summary: dict[str, int], title: s
 
 # -- reading history --------------------------------------------------------------------
 
-def split_spec(spec: str) -> tuple[str, str | None]:
-    """`ARTICLE@REV` -> (ARTICLE, REV). In a URL an `@` is part of the URL unless a revision follows it."""
-    head, sep, tail = spec.rpartition("@")
-    if not sep or not head:
-        return spec, None
-    if is_url(spec) and not _REV_SUFFIX.match(tail):
-        return spec, None
-    return head, tail
-
-
 def resolve_spec(store: Store, spec: str, default_rev: str = "latest") -> StoredVersion:
     """A stored version from `ARTICLE[@REV]`."""
     name, rev = split_spec(spec)
@@ -469,7 +458,7 @@ def diff_specs(store: Store, first: str, second: str | None = None, third: str |
     if second is None:  # diff A  |  diff A@REV (REV against latest)
         article = store.resolve_article(name)
         return store.resolve(article, rev or "previous"), store.resolve(article, "latest")
-    if third is None and ("@" in second or not _REV_SUFFIX.match(second)):  # diff A[@REV] B[@REV]
+    if third is None and ("@" in second or not REV_SUFFIX.match(second)):  # diff A[@REV] B[@REV]
         old_version = resolve_spec(store, first)
         try:
             return old_version, resolve_spec(store, second)

@@ -46,6 +46,20 @@ def is_url(source: str) -> bool:
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source))
 
 
+#: What may follow the `@` of `ARTICLE@REV`: a version, latest/head (~N), previous, a commit prefix or {TIME}.
+REV_SUFFIX = re.compile(r"^(?:v?\d+|latest(?:~\d+)?|head(?:~\d+)?|previous|[0-9a-f]{4,40}|\{[^}]+\})$")
+
+
+def split_spec(spec: str) -> tuple[str, str | None]:
+    """`ARTICLE@REV` -> (ARTICLE, REV). In a URL an `@` is part of the URL unless a revision follows it."""
+    head, sep, tail = spec.rpartition("@")
+    if not sep or not head:
+        return spec, None
+    if is_url(spec) and not REV_SUFFIX.match(tail):
+        return spec, None
+    return head, tail
+
+
 def _is_tracking(name: str) -> bool:
     lowered = name.lower()
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)

@@ -400,3 +400,25 @@ def test_compare_of_two_files_as_json_loads_only_what_it_uses(tmp_path: Path) ->
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_blame_as_json_loads_no_fetcher_extractor_or_views(run, tmp_path: Path) -> None:
+    """The first blame of a long history is paid by every reader: it imports only the store, differ and tracer."""
+    a = tmp_path / "a.txt"
+    a.write_text("Dam holds\n\nThe dam held.\n", encoding="utf-8")
+    assert run("snapshot", str(a), "--url", "https://news.example/dam").exit_code == 0
+    heavy = ("rich", "http.client", "ssl", "html.parser", "provtrack.tracker", "provtrack.extract",
+             "provtrack.fetch", "provtrack.render.blameview")
+    code = ("import sys, runpy, io, contextlib\n"
+            f"sys.argv = ['provtrack', '--store', {str(tmp_path / 'store')!r}, 'blame', 'news.example--dam', '--format', 'json']\n"
+            "out = io.StringIO()\n"
+            "try:\n"
+            "    with contextlib.redirect_stdout(out):\n"
+            "        runpy.run_module('provtrack', run_name='__main__')\n"
+            "except SystemExit as exc:\n"
+            "    assert not exc.code, exc.code\n"
+            "assert 'The dam held.' in out.getvalue(), out.getvalue()\n"
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -44,6 +44,22 @@ def test_block_file_is_lossless(items):
     assert load_blocks(text) == blocks
 
 
+def test_block_file_lines_shared_between_versions_parse_once_and_alike():
+    seen: dict[str, Block] = {}
+    first = load_blocks("title: Flood\nparagraph: Water rose.\nparagraph: Water rose.\n", seen=seen)
+    second = load_blocks("title: Flood\nparagraph: Water fell.\n", seen=seen)
+    assert first == (Block("title", "Flood"), Block("paragraph", "Water rose."), Block("paragraph", "Water rose."))
+    assert second == (Block("title", "Flood"), Block("paragraph", "Water fell."))
+    assert second[0] is first[0] and len(seen) == 3
+    assert load_blocks("") == () and load_blocks("", seen=seen) == ()
+
+
+@pytest.mark.parametrize("seen", [None, {}])
+def test_a_malformed_block_line_is_named_by_its_number(seen):
+    with pytest.raises(StoreError, match=f"malformed block line 3 in {BLOCKS_FILE}"):
+        load_blocks("title: Flood\nparagraph: ok\nno separator here\nalso bad\n", seen=seen)
+
+
 def test_block_file_reads_like_the_article():
     blocks = (Block("title", "Flood"), Block("paragraph", "Water rose: fast."))
     assert dump_blocks(blocks) == "title: Flood\nparagraph: Water rose: fast.\n"
