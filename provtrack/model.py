@@ -5,6 +5,7 @@ Pure: imports nothing from click, rich or git.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -369,8 +370,9 @@ class FetchRecord:
     #: (`--at`, a manifest), "file-mtime" (a file's modification time) or "read-time" (stdin)
     fetched_at_source: str | None = None
 
-    @property
+    @functools.cached_property
     def sha256(self) -> str:
+        """SHA-256 of the raw bytes (hashed once: the meta, the commit trailers and the check log all name it)."""
         return sha256_hex(self.raw)
 
 
