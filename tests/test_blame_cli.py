@@ -434,8 +434,8 @@ versions named above
 BLAME_40 = """\
 harbour.example--council-4780aa63@v3
 https://harbour.example/council
-fetched 2026-03-03 09:00 UTC · commit
-5e6f7a8b9c · 3 blocks
+fetched 2026-03-03 09:00 UTC ·
+commit 5e6f7a8b9c · 3 blocks
 
 ¶ paragraph · vN where its lineage began
 → vM its last change · ×E edits
@@ -461,8 +461,8 @@ versions named above
   commit 4f2a9c1b3d
   v3 · fetched 2026-03-03 09:00 UTC ·
   commit 5e6f7a8b9c ·
-  https://harbour.example/council?from=f
-  eed (this version)
+  https://harbour.example/council?
+  from=feed (this version)
 """
 
 

@@ -173,14 +173,14 @@ new  https://news.example/2026/02/minister-teachers
 """
 
 DIFF_40 = """\
-old  https://news.example/2026/02/minist
-     er-teachers
+old  https://news.example/2026/02/
+     minister-teachers
      minister-teachers@v1 ·
      fetched 2026-02-01 08:00 UTC ·
      commit 1a2b3c4d5e
      Minister promises 500 teachers
-new  https://news.example/2026/02/minist
-     er-teachers
+new  https://news.example/2026/02/
+     minister-teachers
      minister-teachers@v3 ·
      fetched 2026-02-05 10:20 UTC ·
      commit 5e6f7a8b9c
@@ -190,8 +190,8 @@ new  https://news.example/2026/02/minist
 ~ CHANGED  title · ¶1 [numbers]
   Minister promises [-500-]{+5,000+}
   teachers
-  introduced in v3 · 2026-02-05 10:20
-  UTC · 5e6f7a8b9c
+  introduced in v3 ·
+  2026-02-05 10:20 UTC · 5e6f7a8b9c
 
   Schools in the district have struggled
   for years.
@@ -200,16 +200,16 @@ new  https://news.example/2026/02/minist
            [numbers, quotes]
   The minister said: "We will hire
   [-500-]{+5,000+} teachers by autumn."
-  introduced in v2 · 2026-02-05 09:42
-  UTC · 4f2a9c1b3d
+  introduced in v2 ·
+  2026-02-05 09:42 UTC · 4f2a9c1b3d
   origin v1 · 2026-02-01 08:00 UTC ·
   1a2b3c4d5e
 
 + ADDED  paragraph · ¶4
 + Critics said the figure was
 + unrealistic.
-  introduced in v3 · 2026-02-05 10:20
-  UTC · 5e6f7a8b9c
+  introduced in v3 ·
+  2026-02-05 10:20 UTC · 5e6f7a8b9c
 
   Unions welcomed the announcement.
 
@@ -220,8 +220,8 @@ new  https://news.example/2026/02/minist
 
 > MOVED  paragraph · moved from ¶2 to ¶9
   The plan was first floated in 2024.
-  introduced in v2 · 2026-02-05 09:42
-  UTC · 4f2a9c1b3d
+  introduced in v2 ·
+  2026-02-05 09:42 UTC · 4f2a9c1b3d
 
   More teachers are expected in rural
   areas.
@@ -307,8 +307,8 @@ v3    2026-02-05 10:20  5e6f7a8b9c  +1 added, -1 removed, ~2     ▇▇▇▇▇
 
 LOG_40 = """\
 minister-teachers
-https://news.example/2026/02/minister-te
-achers
+https://news.example/2026/02/
+minister-teachers
 
 v1  2026-02-01 08:00 UTC · 1a2b3c4d5e
     first version
@@ -370,8 +370,8 @@ LIST_100 = """\
 article            versions  first (UTC)       last (UTC)        title / url
 ────────────────────────────────────────────────────────────────────────────────────────────────────
 minister-teachers  3         2026-02-01 08:00  2026-02-05 10:20  Minister promises 5,000 teachers
-                                                                 https://news.example/2026/02/minist
-                                                                 er-teachers
+                                                                 https://news.example/2026/02/
+                                                                 minister-teachers
 budget-2026        1         2026-02-05 09:42  2026-02-05 09:42  https://news.example/budget
 """
 
@@ -380,8 +380,8 @@ minister-teachers  3 versions
   first 2026-02-01 08:00 UTC
   last  2026-02-05 10:20 UTC
   Minister promises 5,000 teachers
-  https://news.example/2026/02/minister-
-  teachers
+  https://news.example/2026/02/
+  minister-teachers
 
 budget-2026  1 version
   fetched 2026-02-05 09:42 UTC

@@ -338,7 +338,7 @@ def test_trace_view_exact_output():
     buffer = io.StringIO()
     Console(file=buffer, width=100, color_system=None, theme=THEME).print(TraceView(result))
     assert buffer.getvalue() == (
-        "trace digest.example--copy-5e6f7a8b@v1 · fetched 2026-02-05 18:30 UTC · commit bbbbbbbbbb · \n"
+        "trace digest.example--copy-5e6f7a8b@v1 · fetched 2026-02-05 18:30 UTC · commit bbbbbbbbbb ·\n"
         "https://digest.example/c\n"
         "against 2 stored articles (5 versions), counting versions fetched up to 2026-02-05 18:30 UTC\n"
         "\n"
@@ -346,8 +346,8 @@ def test_trace_view_exact_output():
         "    Dam fails\n"
         "\n"
         "¶2 paragraph ◆ FOUND EARLIER ELSEWHERE\n"
-        "    first: wire.example--dam-1a2b3c4d@v2 · 2026-02-05 07:00 UTC · commit aaaaaaaaaa · nearly the \n"
-        "    same text, 88% similar\n"
+        "    first: wire.example--dam-1a2b3c4d@v2 · 2026-02-05 07:00 UTC · commit aaaaaaaaaa ·\n"
+        "    nearly the same text, 88% similar\n"
         "    also held by 1 more stored article\n"
         "    Officials ordered 60,000 residents out.\n"
         "\n"

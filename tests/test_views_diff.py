@@ -74,14 +74,14 @@ new  https://news.example/2026/02/minister-teachers
 """
 
 ONLY_40 = """\
-old  https://news.example/2026/02/minist
-     er-teachers
+old  https://news.example/2026/02/
+     minister-teachers
      minister-teachers@v1 ·
      fetched 2026-02-01 08:00 UTC ·
      commit 1a2b3c4d5e
      Minister promises 500 teachers
-new  https://news.example/2026/02/minist
-     er-teachers
+new  https://news.example/2026/02/
+     minister-teachers
      minister-teachers@v3 ·
      fetched 2026-02-05 10:20 UTC ·
      commit 5e6f7a8b9c

@@ -63,10 +63,10 @@ versions named above
 
 BLAME_40 = """\
 minister-teachers@v3
-https://news.example/2026/02/minister-te
-achers
-fetched 2026-02-05 10:20 UTC · commit
-5e6f7a8b9c · 6 blocks
+https://news.example/2026/02/
+minister-teachers
+fetched 2026-02-05 10:20 UTC ·
+commit 5e6f7a8b9c · 6 blocks
 
 ¶ paragraph · vN where its lineage began
 → vM its last change · ×E edits

@@ -18,6 +18,7 @@ from ..blame import Blame, BlameLine, HistoryEvent, ParagraphHistory
 from ..model import SnapshotRef, duplicate_groups
 from .diffview import BADGES, heading, plural, positions, word_diff
 from .escapes import marker_escape
+from .facts import Joined
 from .layout import BLOCK_STYLES, Gutter, fmt_time, labelled, para, paras, stripped_lines
 from .lines import Line, Painter, assembled, rstrip_line
 from .safe import safe_text
@@ -39,16 +40,32 @@ def age_style(version: int, current: int, first: int = 1) -> Style:
     return AGE_STYLES[1] if age <= 1 / 3 else AGE_STYLES[2] if age <= 2 / 3 else AGE_STYLES[3]
 
 
-def ref_line(ref: SnapshotRef, *, known_url: str | None = None) -> Text:
-    """`v3 · fetched 2026-02-05 10:20 UTC · commit 4f2a9c1b3d`, plus the URL when it is not *known_url*."""
-    line = Text()
-    line.append(f"v{ref.version}", style="provtrack.version")
-    line.append(f" · fetched {fmt_time(ref.fetched_at)} · commit ", style="provtrack.meta")
-    line.append(ref.short_commit, style="provtrack.commit")
+def ref_line(ref: SnapshotRef, *, known_url: str | None = None, version_style: str | Style = "",
+             note: str = "") -> Joined:
+    """`v3 · fetched 2026-02-05 10:20 UTC · commit 4f2a9c1b3d`, plus the URL when it is not *known_url*.
+
+    Args:
+        version_style: laid over the version's style (the blame view shades `v3` by age).
+        note: words that end the line (`(this version)`).
+    """
+    commit = Text.assemble(("commit ", "provtrack.meta"), (ref.short_commit, "provtrack.commit"))
+    version = Text(f"v{ref.version}", style="provtrack.version")
+    if version_style:
+        version.stylize(version_style)
+    parts: list[str | Text] = [version,
+                               Text(f"fetched {fmt_time(ref.fetched_at)}", style="provtrack.meta"), commit]
     if ref.url and ref.url != known_url:
-        line.append(" · ", style="provtrack.meta")
-        line.append_text(safe_text(ref.url, "provtrack.url"))
-    return line
+        parts.append(safe_text(ref.url, "provtrack.url"))
+    if note:
+        parts[-1] = Text.assemble(parts[-1], (f" {note}", "provtrack.meta"))
+    return Joined(parts, "provtrack.meta")
+
+
+def article_label(article: str, version: int, style: str = "provtrack.header") -> Text:
+    """`story@v3`: the id made visible, its version in the version style (one fact: never split at `@`)."""
+    label = safe_text(article, style)
+    label.append(f"@v{version}", style="provtrack.version")
+    return label
 
 
 class _Row:
@@ -119,12 +136,14 @@ class BlameView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         blame = self.blame
-        title = safe_text(blame.ref.article, "provtrack.header")
-        title.append(f"@v{blame.ref.version}", style="provtrack.version")
-        meta = Text(f"fetched {fmt_time(blame.ref.fetched_at)} · commit ", style="provtrack.meta")
+        meta = Text("commit ", style="provtrack.meta")
         meta.append(blame.ref.short_commit, style="provtrack.commit")
-        meta.append(f" · {plural(len(blame.lines), 'block')}", style="provtrack.meta")
-        items: list[RenderableType] = [title, safe_text(blame.article_url, "provtrack.url"), meta, Text()]
+        items: list[RenderableType] = [
+            Joined([article_label(blame.ref.article, blame.ref.version)]),
+            Joined([blame.article_url], "provtrack.url"),
+            Joined([f"fetched {fmt_time(blame.ref.fetched_at)}", meta, plural(len(blame.lines), "block")],
+                   "provtrack.meta"),
+            Text()]
         if not blame.lines:
             items.append(Text("No blocks.", style="provtrack.fold"))
         else:
@@ -191,10 +210,8 @@ class BlameView:
         rows: list[RenderableType] = [Text("versions named above", style="provtrack.header")]
         for version in sorted(refs):
             ref = refs[version]
-            label = ref_line(ref, known_url=self.blame.article_url)
-            label.stylize(self._age(ref), 0, len(f"v{ref.version}"))
-            if ref == self.blame.ref:
-                label.append(" (this version)", style="provtrack.meta")
+            label = ref_line(ref, known_url=self.blame.article_url, version_style=self._age(ref),
+                             note="(this version)" if ref == self.blame.ref else "")
             rows.append(Gutter("  ", label))
         return Group(*rows)
 
@@ -207,16 +224,15 @@ class HistoryView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         history = self.history
-        title = Text(f"history of {para(history.index)} (index {history.index}) of ", style="provtrack.header")
-        title.append_text(safe_text(history.ref.article, "provtrack.header"))
-        title.append(f"@v{history.ref.version}", style="provtrack.version")
+        title = Joined([Text(f"history of {para(history.index)} (index {history.index}) of", style="provtrack.header"),
+                        article_label(history.ref.article, history.ref.version)], separator=" ")
         lin = history.lineage
         facts = [f"origin v{lin.origin.version}"]
         if lin.last_changed != lin.origin:
             facts.append(f"last change v{lin.last_changed.version}")
         facts.append(plural(lin.edits, "edit") if lin.edits else "no edits")
-        items: list[RenderableType] = [title, safe_text(history.article_url, "provtrack.url"),
-                                       Text(" · ".join(facts), style="provtrack.provenance"),
+        items: list[RenderableType] = [title, Joined([history.article_url], "provtrack.url"),
+                                       Joined(facts, "provtrack.provenance"),
                                        Gutter("  ", labelled(history.block.kind, safe_text(
                                            marker_escape(history.block.text),
                                            BLOCK_STYLES.get(history.block.kind, ""))))]
@@ -247,9 +263,9 @@ class HistoryView:
         parts: list[RenderableType] = [Gutter(badge, body)]
         parts.extend(self._event_text(event, style))
         if event.kind == "restored" and event.restored_from is not None:
-            parts.append(Gutter("  ", Text(f"last present in v{event.restored_from.version} "
-                                           f"({fmt_time(event.restored_from.fetched_at)}); same origin as then",
-                                           style="provtrack.provenance")))
+            restored = (f"last present in v{event.restored_from.version} "
+                        f"({fmt_time(event.restored_from.fetched_at)}); same origin as then")
+            parts.append(Gutter("  ", Joined([restored], "provtrack.provenance")))
         return parts
 
     @staticmethod

@@ -21,7 +21,8 @@ from ..demo import DemoResult
 from .blameview import BlameView
 from .diffview import DiffView
 from .escapes import visible
-from .layout import fmt_time, stripped_lines
+from .facts import Joined
+from .layout import Gutter, fmt_time, stripped_lines
 from .logview import LogView
 from .safe import safe_text
 
@@ -81,8 +82,8 @@ class DemoView:
             safe_text(f"Snapshotted {len(result.snapshots)} versions of a fictional article into {where}:",
                       "provtrack.header")]
         for snap in result.snapshots:
-            items.append(safe_text(f"  v{snap.ref.version}  {fmt_time(snap.ref.fetched_at)}  {snap.ref.short_commit}  "
-                                   f"{Path(snap.location).name}"))
+            items.append(Gutter("  ", Joined([f"v{snap.ref.version}", fmt_time(snap.ref.fetched_at),
+                                              snap.ref.short_commit, Path(snap.location).name], separator="  ")))
         items += [Text(), LogView(result.article, result.url, result.log), Text()]
         items += self._step("diff", article, "v1", f"v{last}")
         items += [DiffView(result.diff, context=1), Text()]

@@ -12,7 +12,8 @@ from rich.text import Text
 
 from ..model import Block, Change, Diff, Side, summary_line
 from .escapes import marker_escape
-from .layout import Gutter, Joined, labelled, para, paras, provenance_lines, side_parts, stripped_lines
+from .facts import Joined
+from .layout import Gutter, labelled, para, paras, provenance_parts, side_parts, stripped_lines
 from .safe import safe_text
 from .sidebyside import block_texts, side_by_side
 
@@ -273,8 +274,8 @@ class DiffView:
 
     @staticmethod
     def _side(label: str, side: Side, style: str) -> Gutter:
-        lines: list[RenderableType] = [safe_text(side.location, "provtrack.url"),
-                 Joined(side_parts(side), "provtrack.meta")]
+        lines: list[RenderableType] = [Joined([side.location], "provtrack.url"),
+                                       Joined(side_parts(side), "provtrack.meta")]
         if side.title:
             lines.append(safe_text(side.title, "provtrack.title"))
         prefix = Text(f"{label}  ", style=style)
@@ -346,8 +347,8 @@ class DiffView:
         else:
             parts.extend(self._change_text(change))
         new_ref = self.diff.new.ref
-        parts.extend(Gutter("  ", safe_text(line, "provtrack.provenance"))
-                     for line in provenance_lines(change.introduced_in, change.origin,
+        parts.extend(Gutter("  ", Joined(facts, "provtrack.provenance"))
+                     for facts in provenance_parts(change.introduced_in, change.origin,
                                                   known_url=new_ref.url if new_ref else None,
                                                   known_article=new_ref.article if new_ref else None))
         return Group(*parts)

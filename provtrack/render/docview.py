@@ -6,7 +6,8 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.text import Text
 
 from ..model import Block, Document, Side
-from .layout import BLOCK_LABELS, BLOCK_STYLES, Gutter, Joined, para, side_parts, stripped_lines
+from .facts import Joined
+from .layout import BLOCK_LABELS, BLOCK_STYLES, Gutter, para, side_parts, stripped_lines
 from .safe import safe_text
 
 #: Label column of the metadata header.
@@ -42,7 +43,7 @@ class DocumentView:
     def _header(self) -> Group:
         rows: list[RenderableType] = []
         if self.side is not None:
-            rows.append(safe_text(self.side.location, "provtrack.url"))
+            rows.append(Joined([self.side.location], "provtrack.url"))
             rows.append(Joined(side_parts(self.side), "provtrack.meta"))
         meta = self.doc.metadata
         fields: list[tuple[str, str | None]] = [
@@ -52,15 +53,14 @@ class DocumentView:
         ]
         for label, value in fields:
             if value:
-                rows.append(Gutter(Text(label.ljust(_LABEL_WIDTH), style="provtrack.label"), safe_text(value)))
-        source = self.doc.format
+                body = Joined([value]) if label == "canonical" else safe_text(value)
+                rows.append(Gutter(Text(label.ljust(_LABEL_WIDTH), style="provtrack.label"), body))
+        source = [self.doc.format]
         if self.doc.charset:
-            source += f" · {self.doc.charset}"
-            if self.doc.charset_source:
-                source += f" (from {self.doc.charset_source})"
-        source += f" · {self.doc.extractor} {self.doc.extractor_version}"
+            source.append(self.doc.charset + (f" (from {self.doc.charset_source})" if self.doc.charset_source else ""))
+        source.append(f"{self.doc.extractor} {self.doc.extractor_version}")
         rows.append(Gutter(Text("source".ljust(_LABEL_WIDTH), style="provtrack.label"),
-                           safe_text(source, "provtrack.meta")))
+                           Joined(source, "provtrack.meta")))
         return Group(*rows)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 
 from rich.cells import cell_len
@@ -12,7 +12,7 @@ from rich.text import Span, Text
 
 from ..model import Side, SnapshotRef
 from .lines import Line, Painter, rstrip_line
-from .safe import safe_text, visible
+from .safe import visible
 
 #: Below this many columns for the body, a gutter gives up its hanging indent.
 _MIN_BODY = 8
@@ -83,37 +83,6 @@ class Gutter:
             prefix = first if number == 0 or self.repeat else blank
             out.append([*prefix, *line] if line else rstrip_line(prefix))
         return out
-
-
-class Joined:
-    """Facts joined by ` · `, wrapped only between them: `fetched 2026-02-05 08:10 UTC` never
-    breaks before `UTC`, and an id never splits from its `@v3`. A fact wider than the whole
-    line still wraps (rich's fold). Raw strings; made visible here."""
-
-    def __init__(self, parts: Sequence[str], style: str = "") -> None:
-        self.parts = [safe_text(part, style) for part in parts if part]
-        self.style = style
-
-    def text(self, width: int) -> Text:
-        out = Text()
-        used = 0
-        for number, part in enumerate(self.parts):
-            size = cell_len(part.plain)
-            if number and used + 3 + size > width:
-                out.append(" ·\n", style=self.style)
-                used = 0
-            elif number:
-                out.append(" · ", style=self.style)
-                used += 3
-            out.append_text(part)
-            used += size
-        return out
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield self.text(options.max_width)
-
-    def fast_lines(self, painter: Painter, width: int) -> list[Line] | None:
-        return painter.lines(self.text(width), width)
 
 
 def stripped_lines(console: Console, options: ConsoleOptions,
@@ -216,15 +185,22 @@ def provenance_lines(introduced_in: SnapshotRef | None, origin: SnapshotRef | No
     The URL is added only where it differs from *known_url* (the one the header already
     names), and the article id where it differs from *known_article*.
     """
+    return [" · ".join(parts) for parts in provenance_parts(introduced_in, origin, known_url=known_url,
+                                                              known_article=known_article)]
+
+
+def provenance_parts(introduced_in: SnapshotRef | None, origin: SnapshotRef | None, *,
+                     known_url: str | None = None, known_article: str | None = None) -> list[list[str]]:
+    """The facts of each `provenance_lines` line, for a `Joined` that wraps only between them."""
     lines = []
     if introduced_in is not None:
-        lines.append(f"introduced in {_ref_brief(introduced_in, known_url, known_article)}")
+        lines.append(_ref_brief("introduced in", introduced_in, known_url, known_article))
     if origin is not None and origin != introduced_in:
-        lines.append(f"origin {_ref_brief(origin, known_url, known_article)}")
+        lines.append(_ref_brief("origin", origin, known_url, known_article))
     return lines
 
 
-def _ref_brief(ref: SnapshotRef, known_url: str | None, known_article: str | None = None) -> str:
+def _ref_brief(lead: str, ref: SnapshotRef, known_url: str | None, known_article: str | None = None) -> list[str]:
     name = f"v{ref.version}" if known_article in (None, ref.article) else f"{ref.article}@v{ref.version}"
-    parts = [name, fmt_time(ref.fetched_at), ref.short_commit]
-    return " · ".join(parts if ref.url == known_url else [*parts, ref.url])
+    parts = [f"{lead} {name}", fmt_time(ref.fetched_at), ref.short_commit]
+    return parts if ref.url == known_url else [*parts, ref.url]

@@ -10,11 +10,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
 from ..model import VersionInfo, summary_line
+from .facts import Joined
 from .layout import Gutter, fmt_time, minute_clash, stripped_lines
 from .safe import safe_text
 
@@ -50,14 +52,14 @@ def change_bar(count: int, most: int) -> Text:
 def _table(*columns: tuple[str, int | None], ids: Sequence[str] = (), width: int = 0) -> Table:
     """A borderless table; columns with a width never wrap, the others fold at word boundaries.
 
-    The first column holds article *ids*, kept whole (up to 24 cells) when the other
-    flexible columns still get 10 cells each within *width*, because users type ids.
+    The first column holds article *ids*, kept whole when the other flexible columns still
+    get 10 cells each within *width*, because users type and copy ids.
     """
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0),
                   header_style="provtrack.header")
     fixed = sum(w for _, w in columns if w is not None) + 2 * (len(columns) - 1)
     flexible = sum(1 for _, w in columns if w is None)
-    id_width = min(max((len(i) for i in ids), default=0), 24)
+    id_width = max((cell_len(i) for i in ids), default=0)
     keep_ids = bool(ids) and fixed + id_width + 10 * (flexible - 1) <= width
     for number, (name, fixed_width) in enumerate(columns):
         if number == 0 and keep_ids:
@@ -115,9 +117,8 @@ class LogView:
         self.seconds = minute_clash(v.ref.fetched_at for v in self.versions)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        headline = safe_text(self.article_id, "provtrack.header")
-        headline.append("  ")
-        headline.append_text(safe_text(self.url, "provtrack.url"))
+        headline = Joined([safe_text(self.article_id, "provtrack.header"), safe_text(self.url, "provtrack.url")],
+                          separator="  ")
         items: list[RenderableType] = [headline, Text()]
         if not self.versions:
             items.append(Text("No versions stored.", style="provtrack.fold"))
@@ -187,7 +188,7 @@ class StoreLogView:
                 label = safe_text(info.ref.article, "provtrack.header")
                 label.append(f"@v{info.ref.version}", style="provtrack.version")
                 items.extend([Text()] if number else [])
-                items.append(label)
+                items.append(Joined([label]))
                 title = [_title(info)] if info.title or info.title_changed else []
                 items.append(Gutter("  ", Group(_stamp(info, seconds=self.seconds), _changes(info), *title)))
         items.extend(_title_note(self.versions))
@@ -211,7 +212,7 @@ class ArticleListView:
             return
         if not self.rows:
             items.append(Text("No articles tracked yet.", style="provtrack.fold"))
-        elif options.max_width >= max(TABLE_MIN_WIDTH, max(len(row.id) for row in self.rows) + 70):
+        elif options.max_width >= max(TABLE_MIN_WIDTH, max(len(row.id) for row in self.rows) + 80):
             # a table only when ids fit on one line beside the other columns; otherwise stack
             table = _table(("article", None), ("versions", 8), ("first (UTC)", 16), ("last (UTC)", 16),
                            ("title / url", None), ids=[row.id for row in self.rows],
@@ -223,8 +224,9 @@ class ArticleListView:
             items.append(table)
         else:
             for number, row in enumerate(self.rows):
-                label = safe_text(row.id, "provtrack.header")
-                label.append(f"  {row.versions} version{'' if row.versions == 1 else 's'}", style="provtrack.meta")
+                label = Joined([safe_text(row.id, "provtrack.header"),
+                                Text(f"{row.versions} version{'' if row.versions == 1 else 's'}",
+                                     style="provtrack.meta")], "provtrack.meta", separator="  ")
                 if row.versions == 1:
                     span = [Text(f"fetched {fmt_time(row.first_fetched)}")]
                 else:
@@ -249,4 +251,4 @@ class ArticleListView:
     @staticmethod
     def _title_url(row: ArticleRow) -> Group:
         lines = [safe_text(row.title, "provtrack.title")] if row.title else []
-        return Group(*lines, safe_text(row.url, "provtrack.url"))
+        return Group(*lines, Joined([row.url], "provtrack.url"))

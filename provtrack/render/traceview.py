@@ -7,12 +7,13 @@ paragraphs the original never had.
 
 from __future__ import annotations
 
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
 
 from ..trace import TraceLine, TraceResult
 from ..traceindex import Occurrence
 from .diffview import plural
+from .facts import Joined
 from .layout import Gutter, fmt_time, para, side_label, side_parts
 from .safe import safe_text
 
@@ -27,18 +28,16 @@ _MATCH = {"exact": "same text", "near": "nearly the same text", "excerpt": "an e
           "extended": "its text with additions"}
 
 
-def occurrence_text(occ: Occurrence, *, article: str | None) -> Text:
-    """`other-site@v2 · 2026-02-05 09:00 UTC · commit 4f2a9c1b3d · same text` (own article: `v2 · ...`)."""
-    line = Text()
+def occurrence_parts(occ: Occurrence, *, article: str | None) -> list[Text]:
+    """`other-site@v2`, `2026-02-05 09:00 UTC`, `commit 4f2a9c1b3d`, `same text` (own article: `v2`)."""
     own = occ.ref.article == article
-    line.append_text(safe_text(f"v{occ.ref.version}" if own else occ.ref.label, "provtrack.version"))
-    line.append(f" · {fmt_time(occ.ref.fetched_at)} · commit ", style="provtrack.meta")
-    line.append(occ.ref.short_commit, style="provtrack.commit")
     how = _MATCH.get(occ.resemblance.match, occ.resemblance.match)
     if occ.resemblance.match != "exact":
         how += f", {occ.resemblance.similarity:.0%} similar"
-    line.append(f" · {how}", style="provtrack.meta")
-    return line
+    return [safe_text(f"v{occ.ref.version}" if own else occ.ref.label, "provtrack.version"),
+            Text(fmt_time(occ.ref.fetched_at), style="provtrack.meta"),
+            Text.assemble(("commit ", "provtrack.meta"), (occ.ref.short_commit, "provtrack.commit")),
+            Text(how, style="provtrack.meta")]
 
 
 class TraceView:
@@ -49,23 +48,19 @@ class TraceView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         result = self.result
-        header = Text("trace ", style="provtrack.header")
         parts = side_parts(result.side)
         if result.side.ref is not None:  # its label leads the parts
-            header.append_text(safe_text(parts.pop(0), "provtrack.header"))
+            lead = parts.pop(0)
             if result.side.location:
                 parts.append(result.side.location)
         else:
-            header.append_text(safe_text(side_label(result.side), "provtrack.header"))
-        for part in parts:
-            header.append(" · ", style="provtrack.meta")
-            header.append_text(safe_text(part, "provtrack.meta"))
-        yield header
+            lead = side_label(result.side)
+        yield Joined([Text.assemble("trace ", safe_text(lead)), *parts], "provtrack.meta", base="provtrack.header")
         scope = (f"against {plural(result.indexed_articles, 'stored article')} "
                  f"({plural(result.indexed_versions, 'version')})")
         if result.version is not None:
             scope += f", counting versions fetched up to {fmt_time(result.version.fetched_at)}"
-        yield Text(scope, style="provtrack.meta")
+        yield Joined([scope], "provtrack.meta")
         for note in result.notes:
             yield safe_text(f"note: {note}", "provtrack.tag")
         yield Text()
@@ -76,10 +71,8 @@ class TraceView:
         if others:
             yield Text("other articles named above:", style="provtrack.label")
             for article, url in sorted(others.items()):
-                entry = safe_text(article, "provtrack.version")
-                entry.append(" ")
-                entry.append_text(safe_text(url, "provtrack.url"))
-                yield Gutter("  ", entry)
+                yield Gutter("  ", Joined([safe_text(article, "provtrack.version"), safe_text(url, "provtrack.url")],
+                                          separator=" "))
             yield Text()
         yield Text(self._summary(), style="provtrack.summary")
 
@@ -91,15 +84,16 @@ class TraceView:
         head.append(badge, style=f"provtrack.badge {style}")
         yield head
         article, traced = self.result.article, self.result.version
-        details: list[Text] = []
+        shown: list[tuple[str, Occurrence]] = []
         if line.origin is not None and not (traced is not None and line.origin.ref.commit == traced.commit):
-            first = Text("first: ", style="provtrack.label")
-            first.append_text(occurrence_text(line.origin, article=article))
-            details.append(first)
+            shown.append(("first: ", line.origin))
         if line.elsewhere is not None and line.elsewhere != line.origin:
-            also = Text("also in: ", style="provtrack.label")
-            also.append_text(occurrence_text(line.elsewhere, article=article))
-            details.append(also)
+            shown.append(("also in: ", line.elsewhere))
+        details: list[RenderableType] = []
+        for label, occ in shown:
+            facts = occurrence_parts(occ, article=article)
+            facts[0] = Text.assemble((label, "provtrack.label"), facts[0])  # `first:` never ends a line alone
+            details.append(Joined(facts, "provtrack.meta"))
         named = len({o.ref.article for o in (line.origin, line.elsewhere) if o is not None} | {article} - {None})
         if line.articles > named:
             details.append(Text(f"also held by {plural(line.articles - named, 'more stored article')}",
