@@ -261,3 +261,34 @@ def test_joined_shows_raw_facts_literally() -> None:
     joined = Joined(["[bold]x[/bold] \x1b[31m https://e.example/a\u202eb"], "provtrack.meta")
     assert joined.text(100).plain == "[bold]x[/bold] \\x1b[31m https://e.example/a\\u202eb"
     assert "provtrack.escape" in {span.style for span in joined.text(20).spans}
+
+
+@pytest.mark.parametrize("width", [40, 60, 100, 121, 200])
+def test_update_and_schedule_tables_fold_no_id_url_or_time(width: int) -> None:
+    """Below the width a table needs they stack each row; above it the id column holds the id whole."""
+    from datetime import datetime, timedelta, timezone
+
+    from rich.console import Console
+
+    from provtrack.render.theme import THEME
+    from provtrack.render.trackview import ScheduleTable, UpdateTable
+    from provtrack.schedule import Due
+    from provtrack.update import CheckResult
+
+    article = "northcombepost.example--flood-barrier-vote-in-the-harbour-ward-006deae6"
+    results = [CheckResult("https://northcombepost.example/flood", article, "changed", 3, "+1 added, ~2 changed"),
+               CheckResult(COPY_URL, None, "failed", None, f"HTTP 503 from {COPY_URL}")]
+    due = [Due(article, timedelta(hours=1), datetime(2026, 2, 5, 10, tzinfo=timezone.utc), "adaptive")]
+    for colour in (None, "truecolor"):
+        console = Console(file=io.StringIO(), width=width, color_system=colour, theme=THEME)
+        console.print(UpdateTable(results))
+        console.print(ScheduleTable(due))
+        out = SGR.sub("", console.file.getvalue())
+        lines = [line.rstrip() for line in out.splitlines()]
+        assert max(cell_len(line) for line in lines) <= width, out
+        for fact, allowed in ((article, id_break), (COPY_URL, url_break), ("2026-02-05 10:00 UTC", None)):
+            found = placements(lines, fact)
+            assert found, (fact, out)
+            assert all(allowed is not None and allowed(fact, cut) for cuts in found for cut in cuts), (fact, out)
+        if width >= max(len(article), len(COPY_URL)) + 50:
+            assert any(line.startswith("result") for line in lines)  # wide enough for the table

@@ -82,7 +82,7 @@ def test_update_falls_back_to_the_canonical_url_when_the_requested_one_is_gone_a
     assert line.startswith(f"changed    {article}  ")
     assert (f"fetched the article's canonical URL {canonical} instead of the requested URL {story}, "
             f"which failed: HTTP 404 Not Found") in line
-    table = "".join(result.stdout.split("\nresult", 1)[1].split())  # the closing table folds long details
+    table = "".join(result.stdout.split("\n", 1)[1].split())  # the closing rows (a table, or stacked) wrap details
     assert "article'scanonicalURL" in table and "whichfailed:HTTP404" in table
     store = Store(tmp_path / "store")
     meta = _latest_meta(tmp_path, article)
