@@ -422,3 +422,14 @@ def test_blame_as_json_loads_no_fetcher_extractor_or_views(run, tmp_path: Path) 
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_show_says_in_words_where_the_charset_came_from(run, tmp_path: Path) -> None:
+    text, page = tmp_path / "a.txt", tmp_path / "b.html"
+    text.write_text("Dam holds\n\nThe dam held overnight.\n", encoding="utf-8")
+    page.write_bytes(b'<html><head><meta charset="windows-1252"><title>Dam</title></head><body><article>'
+                     b"<h1>Dam</h1><p>The dam held, the mayor\x92s office said.</p></article></body></html>")
+    assert run("snapshot", str(text), "--url", "https://news.example/dam").exit_code == 0
+    assert run("snapshot", str(page), "--url", "https://news.example/dam-page").exit_code == 0
+    assert "utf-8 (undeclared; valid UTF-8)" in run("show", "https://news.example/dam", "--no-pager").stdout
+    assert "cp1252 (from meta tag)" in run("show", "https://news.example/dam-page", "--no-pager").stdout

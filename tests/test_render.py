@@ -396,7 +396,7 @@ byline     Jane Doe
 published  2026-02-05T08:00:00+00:00
 canonical  https://news.example/2026/02/minister-teachers
 language   en
-source     html · utf-8 (from http) · provtrack 0.1.0
+source     html · utf-8 (from HTTP) · provtrack 0.1.0
 
 ¶1  Title: Minister promises 5,000 teachers
 

@@ -12,6 +12,9 @@ from .safe import safe_text
 
 #: Label column of the metadata header.
 _LABEL_WIDTH = 11
+#: How `show` says where the charset came from (extract_charset's `source` values).
+_CHARSET_SOURCES = {"http": "from HTTP", "bom": "from BOM", "meta": "from meta tag", "utf-8": "undeclared; valid UTF-8",
+                    "mixed": "UTF-8 mixed with windows-1252", "fallback": "fallback"}
 
 
 class DocumentView:
@@ -57,7 +60,8 @@ class DocumentView:
                 rows.append(Gutter(Text(label.ljust(_LABEL_WIDTH), style="provtrack.label"), body))
         source = [self.doc.format]
         if self.doc.charset:
-            source.append(self.doc.charset + (f" (from {self.doc.charset_source})" if self.doc.charset_source else ""))
+            how = _CHARSET_SOURCES.get(self.doc.charset_source or "", self.doc.charset_source)
+            source.append(self.doc.charset + (f" ({how})" if how else ""))
         source.append(f"{self.doc.extractor} {self.doc.extractor_version}")
         rows.append(Gutter(Text("source".ljust(_LABEL_WIDTH), style="provtrack.label"),
                            Joined(source, "provtrack.meta")))
