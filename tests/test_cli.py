@@ -380,6 +380,24 @@ def test_cosmetic_edits_are_stored_but_never_counted_as_substantive(run):
     assert run("diff", "ferries", "--exit-code").exit_code == 0
 
 
+def heavy_modules_loaded(argv: list[str], expected_output: str, heavy: tuple[str, ...]) -> list[str]:
+    """Which of *heavy* a fresh interpreter has imported after running `provtrack ARGV` (which must
+    succeed and print *expected_output*)."""
+    code = ("import sys, runpy, io, contextlib, json\n"
+            f"sys.argv = ['provtrack', *{argv!r}]\n"
+            "out = io.StringIO()\n"
+            "try:\n"
+            "    with contextlib.redirect_stdout(out):\n"
+            "        runpy.run_module('provtrack', run_name='__main__')\n"
+            "except SystemExit as exc:\n"
+            "    assert not exc.code, exc.code\n"
+            f"assert {expected_output!r} in out.getvalue(), out.getvalue()\n"
+            f"print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 def test_compare_of_two_files_as_json_loads_only_what_it_uses(tmp_path: Path) -> None:
     """Start-up is most of a one-shot compare: no rich, no HTTP/TLS client, no git, no HTML parser, no blame."""
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
@@ -387,19 +405,7 @@ def test_compare_of_two_files_as_json_loads_only_what_it_uses(tmp_path: Path) ->
     b.write_text("The dam held, officials said.\n\nCrews worked overnight.\n", encoding="utf-8")
     heavy = ("rich", "http.client", "ssl", "git", "html.parser", "provtrack.extract_html", "provtrack.blame",
              "provtrack.store", "provtrack.render.diffview", "mimetypes", "tempfile")
-    code = ("import sys, runpy, io, contextlib\n"
-            f"sys.argv = ['provtrack', 'compare', {str(a)!r}, {str(b)!r}, '--format', 'json']\n"
-            "out = io.StringIO()\n"
-            "try:\n"
-            "    with contextlib.redirect_stdout(out):\n"
-            "        runpy.run_module('provtrack', run_name='__main__')\n"
-            "except SystemExit as exc:\n"
-            "    assert not exc.code, exc.code\n"
-            "assert '\"changed\": 1' in out.getvalue(), out.getvalue()\n"
-            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert heavy_modules_loaded(["compare", str(a), str(b), "--format", "json"], '"changed": 1', heavy) == []
 
 
 def test_blame_as_json_loads_no_fetcher_extractor_or_views(run, tmp_path: Path) -> None:
@@ -409,19 +415,8 @@ def test_blame_as_json_loads_no_fetcher_extractor_or_views(run, tmp_path: Path) 
     assert run("snapshot", str(a), "--url", "https://news.example/dam").exit_code == 0
     heavy = ("rich", "http.client", "ssl", "html.parser", "provtrack.tracker", "provtrack.extract",
              "provtrack.fetch", "provtrack.render.blameview")
-    code = ("import sys, runpy, io, contextlib\n"
-            f"sys.argv = ['provtrack', '--store', {str(tmp_path / 'store')!r}, 'blame', 'news.example--dam', '--format', 'json']\n"
-            "out = io.StringIO()\n"
-            "try:\n"
-            "    with contextlib.redirect_stdout(out):\n"
-            "        runpy.run_module('provtrack', run_name='__main__')\n"
-            "except SystemExit as exc:\n"
-            "    assert not exc.code, exc.code\n"
-            "assert 'The dam held.' in out.getvalue(), out.getvalue()\n"
-            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    argv = ["--store", str(tmp_path / "store"), "blame", "news.example--dam", "--format", "json"]
+    assert heavy_modules_loaded(argv, "The dam held.", heavy) == []
 
 
 def test_show_says_in_words_where_the_charset_came_from(run, tmp_path: Path) -> None:
