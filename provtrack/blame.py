@@ -6,8 +6,6 @@ moved block keeps its lineage, an edited, split or merged block keeps it too (wi
 as added is first looked up among all earlier versions (WikiWho-style) so text that was
 removed and later restored keeps its first origin; text restored with an edit is found
 among the latest removed texts by the differ's pairing test (`provtrack.blame_departed`).
-A removed and an added block can still be one lineage (`provtrack.blame_pairs`): a
-reworded title, or a heavy edit in place.
 
 `Tracer` walks versions forward one at a time and can resume from a saved `Trail`, so a
 caller can cache the lineage of a version and later continue from it with one diff per
@@ -22,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Generic, Mapping, Sequence, TypeVar
 
 from provtrack.blame_departed import Departed
-from provtrack.blame_pairs import lineage_pairs
 from provtrack.model import Block, Change, SnapshotRef, normalize_text
 
 R = TypeVar("R")
@@ -186,17 +183,12 @@ class Tracer:
         # Short blocks out of order come as removed + added; the text itself did not change.
         removed = {text_id(normalize_text(c.old_text)): c.old_indices[0] for c in changes
                    if c.kind == "removed" and len(c.old_indices) == 1 and c.old_text}
-        paired = lineage_pairs(changes, anchors, self._departed.similar)
         pending: list[Change] = []
         for change in changes:
             olds = [prev[i] for i in change.old_indices if i < len(prev)]
             if change.kind == "added":
                 for n in change.new_indices:
-                    o = paired.get(n, -1)
-                    if 0 <= o < len(prev) and ids[n] not in removed and ids[n] not in self._seen:
-                        slots[n] = (Lineage(prev[o].origin, pos, prev[o].edits + 1), (o,), "changed", None)
-                    else:
-                        slots[n] = self._appeared(ids[n], blocks[n], pos, removed)
+                    slots[n] = self._appeared(ids[n], blocks[n], pos, removed)
             elif change.kind == "removed":
                 continue
             elif change.kind == "duplicated":

@@ -95,15 +95,6 @@ class Departed:
                 return tid
         return None
 
-    def similar(self, old_text: str, new_text: str, min_ratio: float) -> bool:
-        """The differ's pairing test on two block texts, at *min_ratio* token similarity."""
-        return alike(self._key(old_text), self._key(new_text), self._memo, min_ratio=min_ratio)
-
-    def _key(self, text: str) -> str:
-        if len(self._memo) > _MEMO_TEXTS:
-            self._memo = TextMemo()
-        return self._memo.key(text)
-
     def _vocab(self, key: str) -> set[str]:
         if len(self._memo) > _MEMO_TEXTS:
             self._memo = TextMemo()

@@ -7,7 +7,6 @@ Alignment (which block became which) lives in `provtrack.align`; word diffs in
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import re
 from collections import Counter
@@ -15,8 +14,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from provtrack.align import Alignment, Match, align_blocks
+from provtrack.diff_rejoin import rejoin
 from provtrack.diff_seq import Budget, matching_blocks
-from provtrack.diff_tokens import category_ranges, content_tokens, is_exotic, is_word
+from provtrack.diff_tokens import content_tokens, cosmetic_fold, is_word
 from provtrack.diff_similar import Blocks, TextMemo, ratio
 from provtrack.diff_words import scored_edit_script, word_diff
 from provtrack.diff_tokens import keyed_tokens
@@ -67,24 +67,6 @@ def _quoted(text: str) -> list[str]:
     spans = [m.group(1) for m in _DOUBLE_QUOTED.finditer(text)]
     spans += [m.group(1) for m in _SINGLE_QUOTED.finditer(text)]
     return [_WS.sub(" ", s).strip() for s in spans]
-
-
-@functools.cache
-def _punctuation(everywhere: bool) -> re.Pattern[str]:
-    """A character class of punctuation (Unicode category P*) but "'"; only the common blocks
-    unless *everywhere* (see `is_exotic`)."""
-    ranges = category_ranges("P", common_only=not everywhere)
-    return re.compile("[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-                                    for a, b in ranges if a != ord("'")) + "]")
-
-
-def _fold(text: str) -> str:
-    """Text with case, punctuation and whitespace removed: equal folds mean a cosmetic edit.
-
-    Apostrophes join (don't/dont); other punctuation separates words.
-    """
-    text = _punctuation(is_exotic(text)).sub(" ", text.replace("'", ""))
-    return " ".join(text.split()).casefold()
 
 
 def _word_flags(tokens: list[str]) -> dict[str, bool]:
@@ -151,7 +133,7 @@ class _Features:
     @property
     def fold(self) -> str:
         if self._fold is None:
-            self._fold = _fold(self.key)
+            self._fold = cosmetic_fold(self.key)
         return self._fold
 
     def _flagged(self) -> None:
@@ -323,6 +305,7 @@ def compute_diff(old: Sequence[Block], new: Sequence[Block], *, min_move_words: 
         memo.retain(itertools.chain((b.text for b in old), (b.text for b in new), old_keys, new_keys))
     old_side, new_side = Blocks(old_keys, memo), Blocks(new_keys, memo)
     alignment = align_blocks(old_side, new_side, min_move_words=min_move_words, budget=budget)
+    alignment = rejoin(alignment, old, new, old_side, new_side)
     order = _order(alignment)
     builder = _Builder(old, new, old_side, new_side, budget, remember=remember, detail=detail)
     changes = tuple(builder.change(m) for m in sorted(alignment.matches, key=order.__getitem__))

@@ -181,6 +181,24 @@ def sentences(key: str) -> list[str]:
     return [s for s in _SENTENCE_BREAK.split(key) if s]
 
 
+@functools.cache
+def _punctuation(everywhere: bool) -> re.Pattern[str]:
+    """A character class of punctuation (Unicode category P*) but "'"; only the common blocks
+    unless *everywhere* (see `is_exotic`)."""
+    ranges = category_ranges("P", common_only=not everywhere)
+    return re.compile("[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                                    for a, b in ranges if a != ord("'")) + "]")
+
+
+def cosmetic_fold(text: str) -> str:
+    """Text with case, punctuation and whitespace removed: equal folds mean a cosmetic edit.
+
+    Apostrophes join (don't/dont); other punctuation separates words.
+    """
+    text = _punctuation(is_exotic(text)).sub(" ", text.replace("'", ""))
+    return " ".join(text.split()).casefold()
+
+
 def sentence_fold(sentence: str) -> tuple[str, ...]:
     """A sentence's casefolded words: its identity across case, punctuation and spacing edits."""
     return tuple(_FOLD_WORD.findall(sentence.casefold()))

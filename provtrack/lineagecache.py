@@ -53,7 +53,7 @@ SEGMENT = 64
 #: the first blame's writes quadratic. A lost file costs at most this many segments of re-tracing.
 TRAIL_EVERY = 4
 #: The code a cached lineage depends on; a change to any of them makes old files stale.
-_LINEAGE_CODE = ("provtrack.blame", "provtrack.blame_departed", "provtrack.blame_pairs", "provtrack.diff",
+_LINEAGE_CODE = ("provtrack.blame", "provtrack.blame_departed", "provtrack.diff", "provtrack.diff_rejoin",
                  "provtrack.align", "provtrack.diff_seq", "provtrack.diff_similar", "provtrack.diff_tokens",
                  "provtrack.diff_words", "provtrack.model", "provtrack.blockfile")
 

@@ -710,3 +710,59 @@ def test_core_imports_no_cli_libraries() -> None:
 ])
 def test_signs_quotation_marks_and_superscripts_are_substantive(old, new, expected):
     assert tag_change(old, new) == expected
+
+
+RESULTS = ["In Thornwick {ward}, {winner} won with {votes} votes, ahead of {second} on {runner}. Turnout was {turnout}%."]
+BODY = [Block("paragraph", "Crews worked through the night to shore up the harbour wall at Quillan Bay."),
+        Block("paragraph", "The council said the repair bill had risen to 2.4 million pounds since January.")]
+
+
+def _kinds(old: Sequence[Block], new: Sequence[Block]) -> list[tuple[str, tuple[int, ...], tuple[int, ...], tuple[str, ...]]]:
+    return [(c.kind, c.old_indices, c.new_indices, tuple(c.tags)) for c in diff_blocks(old, new)]
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    pytest.param([Block("title", "Council considers changes to harbour wall repairs"), *BODY],
+                 [Block("title", "Harbour wall bill soars as repairs drag on"), *BODY],
+                 [("changed", (0,), (0,))], id="a headline reworded is the headline changed"),
+    pytest.param([Block("title", "Kelsby crews tackle moorland fire"), Block("paragraph", "Smoke drifted over Oxley.")],
+                 [Block("title", "Oxley village hall wins heritage grant"), Block("paragraph", "The hall dates from 1890.")],
+                 [("removed", (0,), ()), ("removed", (1,), ()), ("added", (), (0,)), ("added", (), (1,))],
+                 id="a page that now carries another story keeps nothing"),
+    pytest.param([*BODY, Block("heading", "Background"), BODY[0]], [*BODY, Block("heading", "BACKGROUND"), BODY[0]],
+                 [("changed", (2,), (2,))], id="a short heading's case"),
+    pytest.param([*BODY, Block("paragraph", "Read more: County council tax rise confirmed"), Block("paragraph", "End.")],
+                 [*BODY, Block("paragraph", "Read more: Quarry lorry inquest opens"), Block("paragraph", "End.")],
+                 [("removed", (2,), ()), ("added", (), (2,))], id="promos that share only a label"),
+    pytest.param([*BODY, Block("quote", "“This is a really striking result. It suggests a simple change could protect "
+                                        "millions of people,” said lead author Professor Jun Abara."), BODY[1]],
+                 [*BODY, Block("quote", "“This is an interesting result, but it does not show that coffee itself "
+                                        "protects the brain,” said lead author Professor Jun Abara."), BODY[1]],
+                 [("changed", (2,), (2,))], id="a quote softened in place"),
+])
+def test_the_articles_structure_joins_a_removed_and_an_added_block(old: list[Block], new: list[Block],
+                                                                   expected: list[tuple[str, tuple[int, ...], tuple[int, ...]]]) -> None:
+    assert [k[:3] for k in _kinds(old, new)] == expected
+
+
+def test_a_short_case_only_edit_is_cosmetic_and_a_softened_quote_is_tagged_quotes() -> None:
+    heading = _kinds([*BODY, Block("heading", "Background"), BODY[0]], [*BODY, Block("heading", "BACKGROUND"), BODY[0]])
+    assert heading == [("changed", (2,), (2,), ("cosmetic",))]
+    quote = diff_blocks([Block("quote", "“We will rebuild the wall by spring,” the mayor said."), *BODY],
+                        [Block("quote", "“We hope to start on the wall this year,” the mayor said."), *BODY])
+    assert [(c.kind, "quotes" in c.tags) for c in quote] == [("changed", True)]
+
+
+def test_results_lines_built_from_one_template_are_not_one_line_edited() -> None:
+    wards = [("North", "Edda Vantorre", "1,204", "Callum Ferrault", "988", 31),
+             ("South", "Tomas Hezzleby", "2,016", "Ilse Durrowmere", "1,450", 38),
+             ("Park", "Anouk Pemberthy", "877", "Kwame Harrowby", "861", 27),
+             ("Mill", "Rosalind Lindqvist", "1,530", "Orrin Caskell", "1,101", 35),
+             ("Common", "Signe Whitlock", "1,689", "Jerome Aldane", "702", 33)]
+    lines = [Block("paragraph", RESULTS[0].format(ward=w, winner=a, votes=v, second=b, runner=r, turnout=t))
+             for w, a, v, b, r, t in wards]
+    hill = Block("paragraph", RESULTS[0].format(ward="Hill", winner="Beatrix Sorensby", votes="1,318",
+                                                second="Lucian Tarrant", runner="640", turnout=29))
+    old = [Block("title", "Local elections: Thornwick results"), *lines]
+    new = [old[0], *lines[:2], hill, *lines[3:]]
+    assert [k[:3] for k in _kinds(old, new)] == [("removed", (3,), ()), ("added", (), (3,))]
