@@ -98,6 +98,16 @@ class Node:
         return self.order <= other.order <= self.end
 
 
+def heading_level(node: Node) -> int:
+    """1-6 for <h1>-<h6> and role="heading" elements (their aria-level, 2 when missing), else 0."""
+    if node.tag in HEADINGS:
+        return int(node.tag[1])
+    if node.attrs.get("role", "").strip().lower() != "heading":
+        return 0
+    level = node.attrs.get("aria-level", "").strip()
+    return min(6, max(1, int(level))) if level.isdigit() and len(level) < 3 else 2
+
+
 def inline_text(node: Node, skip: int = CHROME, *, skip_tags: frozenset[str] = frozenset(),
                 limit: int = 4000) -> str:
     """The cleaned text of *node* (about *limit* characters at most), leaving out chrome descendants.

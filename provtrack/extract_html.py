@@ -11,6 +11,7 @@ from provtrack.extract_emit import Emitter, is_link
 from provtrack.extract_meta import choose_title, page_info, page_metadata
 from provtrack.extract_signals import jsonld_body, page_signals
 from provtrack.extract_state import state_blocks
+from provtrack.extract_tail import cut_tails
 from provtrack.extract_text import clean_text
 from provtrack.model import Block, Metadata
 
@@ -56,6 +57,8 @@ class HtmlExtractor:
             if whole and container is previous:
                 continue
             previous = container
+            if active & SOFT:
+                cut_tails(container, active)
             title_node, title = choose_title(builder, container, info)
             emitter = Emitter(title_node, active)
             emitter.run(container)

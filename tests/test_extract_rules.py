@@ -139,3 +139,76 @@ def test_data_area_hints_mark_chrome() -> None:
     page = ("<article>" + paragraphs(PROSE) + "<div data-area='article_tags'><span>Ferries</span></div>"
             "<div data-area='author_box'><p>Odile Fenwick writes about the harbour for the Post.</p></div></article>")
     assert texts(page, P) == PROSE
+
+
+# -- extractor 1.4 ------------------------------------------------------------------------------
+
+def blocks(markup: str) -> list[tuple[str, str]]:
+    return [(b.kind, b.text) for b in doc(markup).blocks if b.kind != "title"]
+
+
+STORY = paragraphs(PROSE)
+BODY = [(P, t) for t in PROSE]
+TEASERS = ("<ul><li><a href='/n/1'>Brackwater pier to close for repairs</a></li>"
+           "<li><a href='/n/2'>Harbour board elects a new chair</a></li></ul>")
+CARDS = ("<div><h3><a href='/n/1'>Brackwater pier to close</a></h3><p>The council weighs a new design for the "
+         "Victorian pier after a winter of storm damage, with a vote due in May.</p></div>"
+         "<div><h3><a href='/n/2'>New chair for the harbour board</a></h3><p>Alma Treves, a former skipper, "
+         "takes over from Basil Court, who led the board through the years of the ferry dispute.</p></div>")
+COMMENT = ("<div><p>Marigold_77 · 3 hours ago</p><p>About time! I have been waiting for the second boat since the "
+           "old one broke down every other week last summer.</p></div>")
+
+TAIL_CASES = [
+    ("boxed 'More from' list after the story", f"<article><h1>Ferry</h1>{STORY}<div><h2>More from the Post</h2>"
+     f"{TEASERS}</div></article>", BODY),
+    ("bare 'Recommended' heading with teaser cards", f"<article><h1>Ferry</h1>{STORY}<h2>Recommended</h2>{CARDS}"
+     "</article>", BODY),
+    ("labelled box between paragraphs", f"<article><h1>Ferry</h1>{paragraphs(PROSE[:2])}<div><div>Related</div>"
+     f"{TEASERS}</div><p>{PROSE[2]}</p></article>", BODY),
+    ("'Más información' box", f"<article>{paragraphs(PROSE[:2])}<div><div>Más información</div>{CARDS}</div>"
+     f"<p>{PROSE[2]}</p></article>", BODY),
+    ("comment thread with a count", f"<article><h1>Ferry</h1>{STORY}<section><h2>Comments (14)</h2>{COMMENT}"
+     f"{COMMENT}</section></article>", BODY),
+    ("bare comments heading runs to the next heading", f"<article>{STORY}<h3>Join the conversation</h3>{COMMENT}"
+     "</article>", BODY),
+    ("appeal box", f"<article>{STORY}<div><div>Support independent journalism</div><p>Brackwater Post is "
+     "reader-funded. Your gift keeps our reporting free for everyone in the harbour towns.</p><p><a href='/give'>"
+     "Donate</a></p></div></article>", BODY),
+    ("'Before you move on' appeal", f"<article>{STORY}<div><h2>Before you move on…</h2><p>Every week thousands of "
+     "readers turn to us for news that is open to all. Will you help us keep it that way?</p></div></article>",
+     BODY),
+]
+
+TAIL_PROSE_KEPT = [
+    ("a section opening with a related box keeps its prose", f"<article><p>{PROSE[0]}</p><section><h4>Related</h4>"
+     f"{TEASERS}{paragraphs(PROSE[1:])}</section></article>", BODY),
+    ("a bare 'Related' line before more prose", f"<article><p>{PROSE[0]}</p><p>Related</p>{TEASERS}"
+     f"{paragraphs(PROSE[1:])}</article>", BODY),
+    ("sub-heads that only start like labels", "<article><p>" + PROSE[0] + "</p><h2>More from the ferry workers"
+     " about pay and the long winter refit</h2><h2>Public comments</h2><h2>Related costs</h2><p>" + PROSE[1]
+     + "</p></article>", [(P, PROSE[0]), ("heading", "More from the ferry workers about pay and the long winter "
+                                         "refit"), ("heading", "Public comments"), ("heading", "Related costs"),
+                          (P, PROSE[1])]),
+    ("prose about comments and donations", "<article><p>" + PROSE[0] + "</p><p>Comments on the plan close on "
+     "Friday, and the harbour board said it had received 212 so far.</p><p>The food bank asked residents to "
+     "donate tinned goods before the ferry strike.</p></article>",
+     [(P, PROSE[0]), (P, "Comments on the plan close on Friday, and the harbour board said it had received 212 "
+                         "so far."), (P, "The food bank asked residents to donate tinned goods before the ferry "
+                                        "strike.")]),
+    ("a membership heading over the story's own prose", f"<article><p>{PROSE[0]}</p><h2>Become a member</h2>"
+     f"{paragraphs(PROSE[1:])}</article>", [(P, PROSE[0]), (P, PROSE[1]), (P, PROSE[2])]),
+]
+
+
+@pytest.mark.parametrize("markup, expected", [c[1:] for c in TAIL_CASES + TAIL_PROSE_KEPT],
+                         ids=[c[0] for c in TAIL_CASES + TAIL_PROSE_KEPT])
+def test_the_body_ends_before_labelled_tails(markup: str, expected: list[tuple[str, str]]) -> None:
+    assert blocks(markup) == expected
+
+
+def test_prose_led_by_a_link_is_not_a_teaser_card() -> None:
+    lead = ("<div><a href='/people/fenwick'>Odile Fenwick</a>, the skipper, said the crossing would take twelve "
+            "minutes once the new timetable starts.</div>")
+    page = f"<article><p>{PROSE[0]}</p><div><div>Related</div>{TEASERS}</div>{lead}<p>{PROSE[1]}</p></article>"
+    assert texts(page, P) == [PROSE[0], "Odile Fenwick, the skipper, said the crossing would take twelve minutes "
+                                        "once the new timetable starts.", PROSE[1]]
