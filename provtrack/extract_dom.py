@@ -325,7 +325,9 @@ class TreeBuilder(HTMLParser):
             flags |= AUTHOR
         if found & WALL_GRAMS:
             flags |= WALL
-        if CREDIT_WORDS.intersection(words) and not flags & (BYLINE | AUTHOR):
+        # "copyright" marks site footers as chrome, but inside a figure it is the photo's credit.
+        figure_copyright = "copyright" in words and (self._last("figure") >= 0 or self._last("figcaption") >= 0)
+        if (CREDIT_WORDS.intersection(words) or figure_copyright) and not flags & (BYLINE | AUTHOR):
             flags |= CREDIT
         hidden = ("hidden" in attr or attr.get("aria-hidden", "").lower() == "true"
                   or bool(HIDDEN_STYLE.search(attr.get("style", "").lower())))
@@ -342,6 +344,8 @@ class TreeBuilder(HTMLParser):
             return SOFT, flags
         if tag in ("html", "body", "main", "article") or flags & CANDIDATE:
             return 0, flags  # layout classes on page wrappers ("has-sidebar") say nothing
+        if flags & CREDIT and figure_copyright and found & JUNK == {"copyright"}:
+            return 0, flags
         kind = category(words, found, in_article=self._last("article") >= 0 or self._last("main") >= 0)
         if kind == WEAK and tag in ("header", "footer", "form"):
             return base, flags  # the tag already said where it stands; "header" in its class adds nothing
@@ -375,7 +379,7 @@ class TreeBuilder(HTMLParser):
         tag = node.tag
         if tag == "title" and self.title is None and self._last("svg") < 0:
             self.title = node
-        elif tag == "h1":
+        elif tag == "h1" or (node.attrs.get("aria-level", "").strip() == "1" and heading_level(node) == 1):
             self.h1s.append(node)
         elif tag == "time" and node.attrs.get("datetime", "").strip():
             self.times.append(node)
