@@ -128,8 +128,9 @@ def finish(raw: list[RawBlock], title: str | None, *, pieces: tuple[str, ...] = 
     headline: str | None = None
     caption_open = False  # the last kept block is a caption a credit may follow
     kickers = _kickers(raw, title_at)
+    texts = 0  # blocks kept that are not captions
     for index, item in enumerate(raw):
-        lead = all(b.kind == "caption" for b in blocks)  # nothing but a lead photo kept so far
+        lead = not texts  # nothing but a lead photo kept so far
         if lead and index in kickers:
             continue  # a label between the page's chrome (or lead photo) and the headline
         text = clean_text(item.text)
@@ -170,12 +171,15 @@ def finish(raw: list[RawBlock], title: str | None, *, pieces: tuple[str, ...] = 
                 name = _byline(clean_text(item.untimed).rstrip(" ,;:|·•-–—"))
             if name is not None:
                 if (untitled and headline is None and byline is None and blocks and blocks[-1].kind == "paragraph"
-                        and all(b.kind == "caption" for b in blocks[:-1]) and _headline_like(blocks[-1].text)):
+                        and texts == 1 and _headline_like(blocks[-1].text)):
                     headline = blocks.pop().text  # the headline line above the byline
+                    texts = 0
                 byline = byline or name
                 continue
         blocks.append(Block(kind, text))
         caption_open = kind == "caption"
+        if not caption_open:
+            texts += 1
     _drop_trailing_bio(blocks, byline)
     return blocks, byline, headline
 

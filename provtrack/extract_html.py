@@ -24,6 +24,8 @@ _DENSITY_MIN_TEXT = 400
 _CLIMB = 1.35
 _PAGE_TAGS = frozenset({"#root", "html", "body"})
 _CELLS = frozenset({"td", "th"})
+#: A layout row has a few columns; a row with more children (cells, whitespace) is a data table's.
+_LAYOUT_CELLS = 24
 #: A JSON-LD articleBody replaces the visible text when the page shows less than this share of it.
 _JSONLD_SHARE = 0.5
 #: Prose evidence that overrules class/id chrome words on a container: at least this many
@@ -198,7 +200,10 @@ def _climb(node: Node) -> Node:
             cells.append(node)
         node = node.parent
     for cell in cells:
-        for other in cell.parent.children if cell.parent is not None else ():
+        row = cell.parent.children if cell.parent is not None else []
+        if len(row) > _LAYOUT_CELLS:
+            continue  # a data table's row, not a page layout
+        for other in row:
             if isinstance(other, Node) and other is not cell and other.tag in _CELLS and not _holds_prose(other):
                 other.own |= SOFT
     return node
