@@ -2,7 +2,7 @@
 
 Prints one table. The corpus is every page of tests/fixtures/cms/ (fictional newsroom layouts:
 WordPress, React SSR div soup, AMP, JSON-LD only, live blog, gallery, paywall teaser, consent
-wall, long read, table layout in windows-1252, mixed encodings, embedded posts, wire story)
+wall, long read, two table layouts (one in windows-1252), mixed encodings, embedded posts, wire story)
 plus tests/fixtures/extract/harbor_gazette_fire.html, each with expected blocks. Two sizes:
 
 * `corpus`: the pages as they are;

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 EXTRACTOR_NAME = "provtrack-html"
-EXTRACTOR_VERSION = "1.3"
+EXTRACTOR_VERSION = "1.4"
 
 
 #: What an extractor returns: (blocks, metadata), optionally followed by page signals.

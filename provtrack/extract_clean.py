@@ -47,10 +47,16 @@ sec secs second seconds min mins minute minutes hr hrs hour hours day days week 
 _DATE_NUMBER = re.compile(r"\d{1,4}(?:[:/.\-]\d{1,4})*(?:st|nd|rd|th|am|pm|h)?")
 #: "By", and its German, Spanish/Portuguese, French, Dutch, Italian and Scandinavian forms.
 _BY_LINE = re.compile(r"(?:by|von|por|par|door|di|av|af)[\s:]+(.+)", re.IGNORECASE)
+_STAFF = frozenset("staff writer reporter correspondent editor photographer contributor".split())
+_HEADLINE_WORDS = 20
 _NAME_FILLER = frozenset("and the of in for at with staff writer writers reporter reporters correspondent "
                          "editor editors contributor photographer de van von da y e et und en og och".split())
 
 
+#: Photo credit lines: "Photo: Ada Lin/The Dispatch", "Photograph by ...", and in captions also
+#: "© Ada Lin" and "Courtesy of ...".
+_PHOTO_BY = r"(?:photo|image|picture|photograph|illustration|video|graphic|credit)s?\s*(?::|by\b)[^.!?]{1,80}$"
+_CREDIT = re.compile(r"(?:" + _PHOTO_BY + r"|(?:©|\(c\)|courtesy\b)[^.!?]{1,80}$)", re.IGNORECASE)
 #: Prompts that sit between paragraphs without any class to give them away (short lines only).
 _PROMPT = re.compile(
     r"(?:(?:sign up|subscribe|register)\b.{0,150}\b(?:newsletter|inbox|briefing|updates|alerts)\b"
@@ -58,10 +64,15 @@ _PROMPT = re.compile(
     r"|(?:we use|this (?:web)?site uses) cookies\b"
     r"|(?:read|see) (?:more|also|next)\s*[:\-–—]"
     r"|got a (?:confidential )?(?:news )?tip\b"
-    r"|(?:photo|image|picture|photograph|illustration|video|graphic|credit)s?\s*(?::|by\b)[^.!?]{1,80}$)",
+    r"|" + _PHOTO_BY + ")",
     re.IGNORECASE,
 )
 _PROMPT_MAX = 200
+#: Kickers (eyebrow labels above the headline): at most this many words and characters, among
+#: the first `_KICKER_BEFORE` raw blocks of the container, with no text but captions kept before them.
+_KICKER_WORDS = 4
+_KICKER_CHARS = 40
+_KICKER_BEFORE = 8
 #: Placeholders of embedded posts that stand in for the post until its script runs ("View this
 #: post on Instagram"). The post's own attribution line ("— Name (@handle) June 3, 2025",
 #: "A post shared by ...") stays: it says who said the quoted words.
@@ -94,16 +105,20 @@ def title_pieces(title: str) -> tuple[str, ...]:
     return tuple(p for p in _TITLE_SPLIT.split(title) if len(p.split()) >= 3) if title else ()
 
 
-def finish(raw: list[RawBlock], title: str | None, *, pieces: tuple[str, ...] = ()
-           ) -> tuple[list[Block], str | None, str | None]:
+def finish(raw: list[RawBlock], title: str | None, *, pieces: tuple[str, ...] = (), title_at: int | None = None,
+           untitled: bool = False) -> tuple[list[Block], str | None, str | None]:
     """Clean raw blocks and drop chrome that only text reveals.
 
     Args:
         pieces: when the page has no <h1>: parts of its <title>; an early block or
             leading line equal to one of them is the visible headline.
+        title_at: how many raw blocks came before the headline element; short labels
+            right before it are its kicker.
+        untitled: the page has no headline element: a headline-like first line or block
+            right above the byline is the visible headline (old table layouts).
 
     Returns:
-        (blocks, byline found in text, visible headline found among *pieces*).
+        (blocks, byline found in text, visible headline found among *pieces* or above the byline).
     """
     keys = {normalize_text(p).casefold() for p in pieces}
     if title:
@@ -112,10 +127,16 @@ def finish(raw: list[RawBlock], title: str | None, *, pieces: tuple[str, ...] = 
     byline: str | None = None
     headline: str | None = None
     caption_open = False  # the last kept block is a caption a credit may follow
-    for item in raw:
+    kickers = _kickers(raw, title_at)
+    texts = 0  # blocks kept that are not captions
+    for index, item in enumerate(raw):
+        lead = not texts  # nothing but a lead photo kept so far
+        if lead and index in kickers:
+            continue  # a label between the page's chrome (or lead photo) and the headline
         text = clean_text(item.text)
         if item.lines and len(item.lines) > 1:
-            text, found, line = _strip_leading_lines(item.lines, keys)
+            typeset = untitled and headline is None and lead and len(blocks) < 6
+            text, found, line = _strip_leading_lines(item.lines, keys, typeset=typeset)
             byline, headline = byline or found, headline or line
         if not text:
             continue
@@ -124,8 +145,10 @@ def finish(raw: list[RawBlock], title: str | None, *, pieces: tuple[str, ...] = 
             if pieces and headline is None and len(blocks) < 6:
                 headline = text
             continue
-        if item.credit:
-            if caption_open:
+        if lead and kind in ("heading", "paragraph") and _kicker_and_headline(text, keys):
+            continue
+        if item.credit or (kind == "caption" and len(text) < _PROMPT_MAX and _CREDIT.match(text)):
+            if caption_open:  # a credit is kept only as the line after its caption, never alone
                 blocks.append(Block("caption", text))
                 caption_open = False
             continue
@@ -147,22 +170,67 @@ def finish(raw: list[RawBlock], title: str | None, *, pieces: tuple[str, ...] = 
             if name is None and item.has_time:
                 name = _byline(clean_text(item.untimed).rstrip(" ,;:|·•-–—"))
             if name is not None:
+                if (untitled and headline is None and byline is None and blocks and blocks[-1].kind == "paragraph"
+                        and texts == 1 and _headline_like(blocks[-1].text)):
+                    headline = blocks.pop().text  # the headline line above the byline
+                    texts = 0
                 byline = byline or name
                 continue
         blocks.append(Block(kind, text))
         caption_open = kind == "caption"
+        if not caption_open:
+            texts += 1
     _drop_trailing_bio(blocks, byline)
     return blocks, byline, headline
 
 
-def _strip_leading_lines(lines: tuple[str, ...], keys: set[str]) -> tuple[str, str | None, str | None]:
+def _is_label(item: RawBlock) -> bool:
+    """A kicker or eyebrow label: a few words, not a sentence."""
+    text = clean_text(item.text)
+    return (item.kind in ("paragraph", "heading", "h1") and 0 < len(text) <= _KICKER_CHARS
+            and len(text.split()) <= _KICKER_WORDS and text[-1] not in ".!?…\"'”’»)")
+
+
+def _kickers(raw: list[RawBlock], title_at: int | None) -> set[int]:
+    """Indexes of the labels (at most two) right before the headline, when it comes early."""
+    if title_at is None or not 0 < title_at <= _KICKER_BEFORE:
+        return set()
+    found: set[int] = set()
+    index = title_at - 1
+    while index >= 0 and len(found) < 2 and _is_label(raw[index]):
+        found.add(index)
+        index -= 1
+    return found
+
+
+def _kicker_and_headline(text: str, keys: set[str]) -> bool:
+    """True for a block that is the headline after a kicker ("Exclusive Council sells the pier")."""
+    key = normalize_text(text).casefold()
+    for title in keys:
+        if len(title.split()) >= 3 and len(title) < len(key) and key.endswith(title) \
+                and not key[-len(title) - 1].isalnum():
+            prefix = key[:-len(title)].strip(" :|-–—·•")
+            if prefix and len(prefix) <= _KICKER_CHARS and len(prefix.split()) <= _KICKER_WORDS:
+                return True
+    return False
+
+
+def _strip_leading_lines(lines: tuple[str, ...], keys: set[str], *, typeset: bool = False
+                         ) -> tuple[str, str | None, str | None]:
     """A block's text without leading headline, byline and date lines (old table layouts).
+
+    With *typeset*, a headline-like first line right above a byline line (a date line may
+    come between) is the headline even when it matches no title piece.
 
     Returns (text, byline, headline line).
     """
     byline = headline = None
     cleaned = [clean_text(line) for line in lines]
     start = 0
+    if typeset and len(cleaned) > 1 and _headline_like(cleaned[0]) and _byline(cleaned[0]) is None:
+        second = 2 if _is_timestamp(cleaned[1]) else 1
+        if second < len(cleaned) and _byline(cleaned[second]) is not None:
+            headline, start = cleaned[0], 1
     while start < len(cleaned) - 1:
         line = cleaned[start]
         if line and normalize_text(line).casefold() in keys:
@@ -173,9 +241,25 @@ def _strip_leading_lines(lines: tuple[str, ...], keys: set[str]) -> tuple[str, s
         elif (name := _byline(line)) is not None:
             byline = byline or name
             start += 1
+            if start < len(cleaned) and _is_staff_line(cleaned[start]):
+                start += 1  # "Courier Staff Writer" under the name (the block may end with it)
         else:
             break
     return clean_text(" ".join(cleaned[start:])), byline, headline
+
+
+def _headline_like(text: str) -> bool:
+    """A line that can be a headline: 3 to 20 words, no sentence or clause punctuation at its end."""
+    words = text.split()
+    return 3 <= len(words) <= _HEADLINE_WORDS and len(text) <= 160 and text[-1] not in ".,;:" \
+        and not _is_timestamp(text)
+
+
+def _is_staff_line(text: str) -> bool:
+    """The title line under a byline name: "Gazette Staff", "Courier Staff Writer", "Special correspondent"."""
+    words = text.split()
+    return (0 < len(words) <= 5 and bool(_STAFF.intersection(w.lower() for w in words))
+            and all(w[:1].isupper() or w.lower() in _NAME_FILLER for w in words))
 
 
 def _drop_trailing_bio(blocks: list[Block], byline: str | None) -> None:

@@ -98,6 +98,16 @@ class Node:
         return self.order <= other.order <= self.end
 
 
+def heading_level(node: Node) -> int:
+    """1-6 for <h1>-<h6> and role="heading" elements (their aria-level, 2 when missing), else 0."""
+    if node.tag in HEADINGS:
+        return int(node.tag[1])
+    if node.attrs.get("role", "").strip().lower() != "heading":
+        return 0
+    level = node.attrs.get("aria-level", "").strip()
+    return min(6, max(1, int(level))) if level.isdigit() and len(level) < 3 else 2
+
+
 def inline_text(node: Node, skip: int = CHROME, *, skip_tags: frozenset[str] = frozenset(),
                 limit: int = 4000) -> str:
     """The cleaned text of *node* (about *limit* characters at most), leaving out chrome descendants.
@@ -315,7 +325,9 @@ class TreeBuilder(HTMLParser):
             flags |= AUTHOR
         if found & WALL_GRAMS:
             flags |= WALL
-        if CREDIT_WORDS.intersection(words) and not flags & (BYLINE | AUTHOR):
+        # "copyright" marks site footers as chrome, but inside a figure it is the photo's credit.
+        figure_copyright = "copyright" in words and (self._last("figure") >= 0 or self._last("figcaption") >= 0)
+        if (CREDIT_WORDS.intersection(words) or figure_copyright) and not flags & (BYLINE | AUTHOR):
             flags |= CREDIT
         hidden = ("hidden" in attr or attr.get("aria-hidden", "").lower() == "true"
                   or bool(HIDDEN_STYLE.search(attr.get("style", "").lower())))
@@ -332,6 +344,8 @@ class TreeBuilder(HTMLParser):
             return SOFT, flags
         if tag in ("html", "body", "main", "article") or flags & CANDIDATE:
             return 0, flags  # layout classes on page wrappers ("has-sidebar") say nothing
+        if flags & CREDIT and figure_copyright and found & JUNK == {"copyright"}:
+            return 0, flags
         kind = category(words, found, in_article=self._last("article") >= 0 or self._last("main") >= 0)
         if kind == WEAK and tag in ("header", "footer", "form"):
             return base, flags  # the tag already said where it stands; "header" in its class adds nothing
@@ -365,7 +379,7 @@ class TreeBuilder(HTMLParser):
         tag = node.tag
         if tag == "title" and self.title is None and self._last("svg") < 0:
             self.title = node
-        elif tag == "h1":
+        elif tag == "h1" or (node.attrs.get("aria-level", "").strip() == "1" and heading_level(node) == 1):
             self.h1s.append(node)
         elif tag == "time" and node.attrs.get("datetime", "").strip():
             self.times.append(node)

@@ -6,7 +6,7 @@ Pure: standard library only. The walk is iterative: nesting depth is unbounded.
 from __future__ import annotations
 
 from provtrack.extract_clean import RawBlock
-from provtrack.extract_dom import BLOCK_TAGS, CAPTION, CREDIT, HEADINGS, QUOTE, VOID, Node
+from provtrack.extract_dom import BLOCK_TAGS, CAPTION, CREDIT, HEADINGS, QUOTE, VOID, Node, heading_level
 
 _ENTER, _EXIT = 0, 1
 # Buffer entries are (text, flags): flags 1 = link text, 2 = inside <time>; negative
@@ -31,6 +31,8 @@ class Emitter:
         self.title_node = title_node
         self.active = active
         self.raw: list[RawBlock] = []
+        #: raw blocks emitted before the headline element was passed (None: not passed)
+        self.title_at: int | None = None
         self.buf: list[tuple[str, int]] = []
         self.quote = self.caption = self.link = self.time = self.credit = 0
         self.kinds: list[str] = []
@@ -39,6 +41,15 @@ class Emitter:
         self.figures: list[int] = []
         #: element -> (caption, credit, captions emitted when seen) for captions in data attributes
         self.pending: dict[Node, tuple[str, str, int]] = {}
+        #: the parents of the last caption element entered and of the open credit element
+        self.caption_parent: Node | None = None
+        self.credit_parent: Node | None = None
+        #: a credit met before its caption (printed over the photo): it follows the caption when that
+        #: is the next block, inside the same figure (open figures then: held_depth) or else the
+        #: same parent element; otherwise it is dropped
+        self.held: RawBlock | None = None
+        self.held_parent: Node | None = None
+        self.held_depth = 0
 
     def run(self, container: Node) -> None:
         """Emit the raw blocks of *container*."""
@@ -64,12 +75,18 @@ class Emitter:
                     stack.extend((_ENTER, c) for c in reversed(item.children))
                     if len(item.children) <= 5 and item.tag in _FIGURE_LIKE:
                         _implicit_caption(item)
+                    elif item.tag == "table":
+                        _table_caption(item)
+            elif item is self.title_node and self.title_at is None:
+                self.flush()  # a kicker in an inline element before the headline stays a line of its own
+                self.title_at = len(self.raw)
         self.flush()
 
     def _boundary(self, node: Node, *, entering: bool) -> None:
         tag = node.tag
         flags = node.flags
-        if tag in BLOCK_TAGS or flags & (CAPTION | QUOTE | CREDIT):
+        level = heading_level(node) if tag in HEADINGS or "role" in node.attrs else 0
+        if tag in BLOCK_TAGS or level or flags & (CAPTION | QUOTE | CREDIT):
             self.flush()
         elif self.buf:
             self.buf.append(_OPEN if entering else _CLOSE)
@@ -78,22 +95,29 @@ class Emitter:
             self.quote += step
         if flags & CAPTION:
             self.caption += step
+            if entering and self.caption == 1:
+                self.caption_parent = node.parent
         if flags & CAPTION or tag == "figure":
             if entering:
                 self.figures.append(self.captions)
             elif self.figures:
                 self.figures.pop()
         if flags & CREDIT:
+            if entering and not self.credit:
+                self.credit_parent = node.parent
             self.credit += step
         if tag == "time":
             self.time += step
         if is_link(node):
             self.link += step
-        if tag in HEADINGS or tag == "li":
+        if level or tag == "li":
             if entering:
-                self.kinds.append("h1" if tag == "h1" else "heading" if tag in HEADINGS else "list_item")
+                self.kinds.append("h1" if level == 1 else "heading" if level else "list_item")
             elif self.kinds:
                 self.kinds.pop()
+        if self.held is not None and not entering and (
+                len(self.figures) < self.held_depth if self.held_depth else node is self.held_parent):
+            self.held = None
 
     def _remember_caption(self, node: Node) -> None:
         """Note a caption carried in data-caption (lazy-loaded figures) for when its figure ends."""
@@ -155,11 +179,25 @@ class Emitter:
         credit = bool(self.credit) and kind == "caption"
         if credit and not self.caption and len(text) > _LONG_CREDIT:
             kind, credit = (self.kinds[-1] if self.kinds else "paragraph"), False  # prose, whatever its class
-        if credit and not (self.figures and self.captions > self.figures[0]):
-            return  # a photo credit without a caption of its own figure is not article text
-        self.raw.append(RawBlock(kind, text, links, timed, untimed, credit=credit, lines=lines))
+        block = RawBlock(kind, text, links, timed, untimed, credit=credit, lines=lines)
+        held, self.held = self.held, None
+        if credit and not self._captioned():
+            # a photo credit without a caption of its own figure is not article text
+            self.held, self.held_parent, self.held_depth = block, self.credit_parent, len(self.figures)
+            return
+        self.raw.append(block)
         if kind == "caption" and not credit:
             self.captions += 1
+            if held is not None:
+                self.raw.append(held)
+
+    def _captioned(self) -> bool:
+        """True when the open credit belongs to a caption already emitted: one of its figure, or
+        the caption element just before it in the same wrapper (an image box without <figure>)."""
+        if self.figures and self.captions > self.figures[0]:
+            return True
+        return (bool(self.raw) and self.raw[-1].kind == "caption" and not self.raw[-1].credit
+                and self.credit_parent is not None and self.credit_parent is self.caption_parent)
 
 
 _FIGURE_LIKE = frozenset({"div", "span", "a", "p"})
@@ -170,12 +208,67 @@ _IMPLICIT_CAPTION = 250
 
 def _implicit_caption(node: Node) -> None:
     """An image followed by one short text element, alone in a wrapper, is a figure without markup:
-    the text element is its caption (server-rendered div soup)."""
+    the text element is its caption (server-rendered div soup), unless it is marked up as a credit."""
     elements = [c for c in node.children if isinstance(c, Node)]
     if (len(elements) == 2 and elements[0].tag in _IMAGES and elements[1].tag in _CAPTION_LIKE
-            and 0 < elements[1].text_len <= _IMPLICIT_CAPTION
+            and 0 < elements[1].text_len <= _IMPLICIT_CAPTION and not elements[1].flags & CREDIT
             and not any(isinstance(c, str) and c.strip() for c in node.children)):
         elements[1].flags |= CAPTION
+
+
+def _table_caption(table: Node) -> None:
+    """A small table of one image cell and one short text cell after it is a photo and its caption
+    (old CMS layouts float such a table beside the story): the text cell is the caption. So is a
+    lone cell that starts with an image and holds only a short text besides."""
+    cells: list[Node] = []
+    rows = [c for c in table.children if isinstance(c, Node)]
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        index += 1
+        if row.tag in ("tbody", "thead", "tfoot"):
+            rows.extend(c for c in row.children if isinstance(c, Node))
+        elif row.tag == "tr":
+            cells.extend(c for c in row.children if isinstance(c, Node) and c.tag in ("td", "th"))
+        if len(cells) > 3 or len(rows) > 8:
+            return
+    cells = [c for c in cells if c.text_len or _only_image(c)]
+    if (len(cells) == 2 and _only_image(cells[0]) and not cells[1].flags & CREDIT
+            and 0 < cells[1].text_len <= _IMPLICIT_CAPTION and not _has_image(cells[1])):
+        cells[1].flags |= CAPTION
+    elif len(cells) == 1 and 0 < cells[0].text_len <= _IMPLICIT_CAPTION and _image_first(cells[0]):
+        cells[0].flags |= CAPTION  # the image and, under it, its caption in one cell
+
+
+def _only_image(cell: Node) -> bool:
+    """True for an element holding an image (perhaps linked) and no text."""
+    return not cell.text_len and _has_image(cell)
+
+
+def _image_first(cell: Node) -> bool:
+    """True when the first visible thing in *cell* is an image (perhaps linked), text only after it."""
+    item = cell
+    for _ in range(4):
+        first = next((c for c in item.children if isinstance(c, Node) or c.strip()), None)
+        if not isinstance(first, Node):
+            return False
+        if first.tag in _IMAGES:
+            return True
+        item = first
+    return False
+
+
+def _has_image(node: Node) -> bool:
+    stack: list[Node | str] = list(node.children)
+    budget = 12
+    while stack and budget:
+        item = stack.pop()
+        if isinstance(item, Node):
+            if item.tag in _IMAGES:
+                return True
+            stack.extend(item.children)
+            budget -= 1
+    return False
 
 
 def _join(segment: list[tuple[str, int]]) -> str:

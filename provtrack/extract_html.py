@@ -11,6 +11,7 @@ from provtrack.extract_emit import Emitter, is_link
 from provtrack.extract_meta import choose_title, page_info, page_metadata
 from provtrack.extract_signals import jsonld_body, page_signals
 from provtrack.extract_state import state_blocks
+from provtrack.extract_tail import cut_tails
 from provtrack.extract_text import clean_text
 from provtrack.model import Block, Metadata
 
@@ -22,6 +23,9 @@ _DENSITY_MIN_TEXT = 400
 #: standfirst, figure) belongs to the article too.
 _CLIMB = 1.35
 _PAGE_TAGS = frozenset({"#root", "html", "body"})
+_CELLS = frozenset({"td", "th"})
+#: A layout row has a few columns; a row with more children (cells, whitespace) is a data table's.
+_LAYOUT_CELLS = 24
 #: A JSON-LD articleBody replaces the visible text when the page shows less than this share of it.
 _JSONLD_SHARE = 0.5
 #: Prose evidence that overrules class/id chrome words on a container: at least this many
@@ -56,11 +60,14 @@ class HtmlExtractor:
             if whole and container is previous:
                 continue
             previous = container
+            if active & SOFT:
+                cut_tails(container, active)
             title_node, title = choose_title(builder, container, info)
             emitter = Emitter(title_node, active)
             emitter.run(container)
             pieces = title_pieces(inline_text(builder.title, 0)) if title_node is None and builder.title else ()
-            blocks, byline_hint, headline = finish(emitter.raw, title, pieces=pieces)
+            blocks, byline_hint, headline = finish(emitter.raw, title, pieces=pieces, title_at=emitter.title_at,
+                                                   untitled=title_node is None)
             if blocks:
                 break
         if title_node is None and headline:
@@ -178,12 +185,43 @@ def _join_parts(best: Node, eligible: list[Node]) -> Node:
 
 
 def _climb(node: Node) -> Node:
-    """The container's ancestors that add little text hold its headline, standfirst and lead figure."""
+    """The container's ancestors that add little text hold its headline, standfirst and lead figure.
+
+    Climbing out of a table cell (old CMS pages lay the page out in <table> cells) takes in
+    the rows above and below it (masthead, headline row), but the cells beside it in its
+    own row are the layout's side columns (section links, weather, contact box): unless
+    they hold a paragraph-long run of text, they become SOFT chrome.
+    """
+    cells: list[Node] = []
     while (node.tag not in ("article", "main") and node.parent is not None
            and node.parent.tag not in _PAGE_TAGS and node.parent.tag != "main" and not node.parent.mask & CHROME
            and _score(node.parent) <= _CLIMB * _score(node)):
+        if node.tag in _CELLS and node.parent.tag == "tr":
+            cells.append(node)
         node = node.parent
+    for cell in cells:
+        row = cell.parent.children if cell.parent is not None else []
+        if len(row) > _LAYOUT_CELLS:
+            continue  # a data table's row, not a page layout
+        for other in row:
+            if isinstance(other, Node) and other is not cell and other.tag in _CELLS and not _holds_prose(other):
+                other.own |= SOFT
     return node
+
+
+def _holds_prose(node: Node) -> bool:
+    """True when *node* holds a run of text of paragraph length outside links (a story's second column)."""
+    stack: list[Node | str] = list(node.children)
+    budget = 400
+    while stack and budget:
+        item = stack.pop()
+        budget -= 1
+        if isinstance(item, str):
+            if len(item.strip()) >= _PROSE_PARAGRAPH_CHARS:
+                return True
+        elif not is_link(item):
+            stack.extend(item.children)
+    return False
 
 
 def _densest(root: Node) -> Node:

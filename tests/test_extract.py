@@ -398,7 +398,7 @@ def test_full_news_page_fixture() -> None:
         description="A three-alarm fire destroyed the Oyelaran Marine Supply warehouse in Port Calloway overnight.",
     )
     assert (doc.format, doc.charset, doc.charset_source) == ("html", "utf-8", "http")
-    assert (doc.extractor, doc.extractor_version) == (EXTRACTOR_NAME, EXTRACTOR_VERSION) == ("provtrack-html", "1.3")
+    assert (doc.extractor, doc.extractor_version) == (EXTRACTOR_NAME, EXTRACTOR_VERSION) == ("provtrack-html", "1.4")
     chrome = ["Skip to content", "cookies", "Sports", "Advertisement", "Share on", "14 comments", "Local news",
               "Council weighs", "morning briefing", "Read more", "Tags", "joined the paper", "terrible news",
               "Ferry schedule", "Most read", "Lighthouse", "3 months for $1", "All rights reserved", "JavaScript",

@@ -77,6 +77,9 @@ METADATA = {
     "legacy_table_mill": dict(title="Mill fire: owners ‘will rebuild’",
                               byline="Gethin Oduya-Marsh, Sentinel reporter"),
     "paywall_mine": dict(byline="Anneliese Mbeki-Lund", published="2026-05-06T05:00:00-06:00"),
+    # no <h1> and a <title> naming only the paper: the headline is the line above the byline
+    "legacy_table_footbridge": dict(title="Footbridge over Tanner Creek to reopen by Labor Day",
+                                    byline="Harriet Quillon"),
 }
 
 
