@@ -6,11 +6,12 @@ light modules; stores, fetching and rich views load inside the commands that use
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import click
 
@@ -131,6 +132,25 @@ class ProvtrackGroup(click.Group):
     """
 
     group_class = type  # `feed` and its subcommands get the same treatment
+    #: command name -> module of provtrack.cli that registers it, imported when the command is
+    #: asked for: `compare` alone does not pay for the other commands' imports
+    lazy: Mapping[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            # an unknown name loads every module: click suggests close names from self.commands
+            for module in [self.lazy[cmd_name]] if cmd_name in self.lazy else sorted(set(self.lazy.values())):
+                importlib.import_module(f"provtrack.cli.{module}")
+        return self.commands.get(cmd_name)
+
+    def load_all(self) -> dict[str, click.Command]:
+        """Every command, its module imported (for tests and documentation)."""
+        for module in sorted(set(self.lazy.values())):
+            importlib.import_module(f"provtrack.cli.{module}")
+        return dict(self.commands)
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         if not any("--color" in getattr(p, "opts", ()) for p in cmd.params):
