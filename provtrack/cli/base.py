@@ -18,7 +18,6 @@ import click
 from provtrack import __version__
 from provtrack.errors import ProvtrackError, UsageError
 from provtrack.limits import DEFAULT_MAX_BYTES, DEFAULT_TOTAL_TIMEOUT
-from provtrack.render.escapes import visible
 
 DEFAULT_STORE = "snapshots"
 _UNSAFE_JSON = re.compile("[\u0080-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")
@@ -194,6 +193,8 @@ class ProvtrackGroup(click.Group):
 
 
 def _fail(message: str, code: int) -> None:
+    from provtrack.render.escapes import visible  # errors only: its patterns cost a start-up ~1 ms
+
     first = visible(" ".join(message.split()))
     click.echo(f"provtrack: error: {first}", err=True)
     raise SystemExit(code)
