@@ -390,13 +390,15 @@ def test_every_command_is_loaded_from_the_module_that_lists_it():
 
 
 def test_compare_of_two_files_as_json_loads_only_what_it_uses(tmp_path: Path) -> None:
-    """Start-up is most of a one-shot compare: no rich, no HTTP/TLS client, no git, no HTML parser, no blame."""
+    """Start-up is most of a one-shot compare: no rich, no HTTP/TLS client, no git, no HTML or Markdown
+    extractor, no blame, no store or history code, no other command's module."""
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("The dam held.\n\nCrews worked overnight.\n", encoding="utf-8")
     b.write_text("The dam held, officials said.\n\nCrews worked overnight.\n", encoding="utf-8")
     other_commands = tuple(f"provtrack.cli.{m}" for m in COMMANDS if m != "diffing")
     heavy = ("rich", "http.client", "ssl", "git", "html.parser", "provtrack.extract_html", "provtrack.blame",
-             "provtrack.store", "provtrack.render.diffview", "mimetypes", "tempfile", *other_commands)
+             "provtrack.store", "provtrack.render.diffview", "mimetypes", "tempfile", "provtrack.tracker",
+             "provtrack.extract_markdown", *other_commands)
     code = ("import sys, runpy, io, contextlib\n"
             f"sys.argv = ['provtrack', 'compare', {str(a)!r}, {str(b)!r}, '--format', 'json']\n"
             "out = io.StringIO()\n"
