@@ -64,11 +64,12 @@ def lis_lengths(seq: Sequence[int]) -> list[int]:
     tails: list[int] = []
     out: list[int] = []
     for value in seq:
-        k = bisect.bisect_left(tails, value)
-        if k == len(tails):
+        if not tails or value > tails[-1]:  # the common case in documents that mostly kept their order
             tails.append(value)
-        else:
-            tails[k] = value
+            out.append(len(tails))
+            continue
+        k = bisect.bisect_left(tails, value)
+        tails[k] = value
         out.append(k + 1)
     return out
 
