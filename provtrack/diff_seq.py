@@ -64,11 +64,12 @@ def lis_lengths(seq: Sequence[int]) -> list[int]:
     tails: list[int] = []
     out: list[int] = []
     for value in seq:
-        k = bisect.bisect_left(tails, value)
-        if k == len(tails):
+        if not tails or value > tails[-1]:  # the common case in documents that mostly kept their order
             tails.append(value)
-        else:
-            tails[k] = value
+            out.append(len(tails))
+            continue
+        k = bisect.bisect_left(tails, value)
+        tails[k] = value
         out.append(k + 1)
     return out
 
@@ -262,11 +263,19 @@ def matching_blocks(a: Sequence[H], b: Sequence[H], *, budget: Budget | None = N
                 out.extend((i, j, 1) for i, j in _rank_pairs(a, b, a0, a1, b0, b1))
             continue
         prev_i, prev_j = a0, b0
+        run = 0  # anchors next to each other (most of two long similar texts) go out as one run
         for i, j in anchors:
-            out.append((i, j, 1))
-            if i > prev_i and j > prev_j:
-                stack.append((prev_i, i, prev_j, j))
+            if run and i == prev_i and j == prev_j:
+                run += 1
+            else:
+                if run:
+                    out.append((prev_i - run, prev_j - run, run))
+                run = 1
+                if i > prev_i and j > prev_j:
+                    stack.append((prev_i, i, prev_j, j))
             prev_i, prev_j = i + 1, j + 1
+        if run:
+            out.append((prev_i - run, prev_j - run, run))
         if a1 > prev_i and b1 > prev_j:
             stack.append((prev_i, a1, prev_j, b1))
     out.sort()

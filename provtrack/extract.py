@@ -9,13 +9,13 @@ Pure: standard library only (no click, rich or git), so it can be used as a libr
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Protocol, Union
-from urllib.parse import urlsplit
 
 from provtrack.errors import ExtractError
 from provtrack.extract_charset import BOMS, MIXED_CODEC, decode, decode_bom, utf16_without_bom
-from provtrack.extract_text import MarkdownExtractor, TextExtractor
+from provtrack.extract_text import TextExtractor
 from provtrack.model import Block, Document, Metadata
 
 __all__ = [
@@ -55,20 +55,22 @@ def register(fmt: str, extractor: Extractor) -> None:
     EXTRACTORS[fmt] = extractor
 
 
-class _HtmlOnDemand:
-    """The HTML extractor, imported on its first page: its parser and rules cost ~15 ms to load,
-    which plain-text and Markdown documents never need."""
+class _OnDemand:
+    """An extractor imported on its first document: the HTML parser and rules cost ~15 ms to load,
+    the Markdown patterns ~2 ms, which documents of the other formats never need."""
+
+    def __init__(self, fmt: str, module: str, name: str) -> None:
+        self.fmt, self.module, self.name = fmt, module, name
 
     def extract(self, text: str, *, base_url: str | None = None) -> Extraction:
-        from provtrack.extract_html import HtmlExtractor
+        extractor: Extractor = getattr(importlib.import_module(self.module), self.name)()
+        register(self.fmt, extractor)
+        return extractor.extract(text, base_url=base_url)
 
-        register("html", HtmlExtractor())
-        return EXTRACTORS["html"].extract(text, base_url=base_url)
 
-
-register("html", _HtmlOnDemand())
+register("html", _OnDemand("html", "provtrack.extract_html", "HtmlExtractor"))
 register("text", TextExtractor())
-register("markdown", MarkdownExtractor())
+register("markdown", _OnDemand("markdown", "provtrack.extract_markdown", "MarkdownExtractor"))
 
 
 def extract(raw: bytes | str, *, content_type: str | None = None, name: str | None = None,
@@ -219,7 +221,11 @@ def _extension(name: str | None) -> str:
     """The lower-cased extension of a path or URL path ('' when none)."""
     if not name:
         return ""
-    path = urlsplit(name).path if "://" in name else name
+    path = name
+    if "://" in name:
+        from urllib.parse import urlsplit  # only for URLs: reading a file does not pay for it
+
+        path = urlsplit(name).path
     base = path.replace("\\", "/").rsplit("/", 1)[-1]
     return "." + base.rsplit(".", 1)[-1].lower() if "." in base.strip(".") else ""
 

@@ -1,7 +1,8 @@
 """Operations the CLI calls: snapshot a source, compare versions with provenance, read history.
 
 Each function is one library call for one command: it wires fetch -> extract -> store ->
-diff/blame together and returns values for the renderers. Nothing here prints.
+diff/blame together and returns values for the renderers. Nothing here prints. Reading a
+source and `compare` (no store) live in `provtrack.sources` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from urllib.parse import urljoin, urlsplit
 
 from provtrack import __version__
 from provtrack.diff import compute_diff, diff_blocks
-from provtrack.errors import ExtractError, NotFoundError, ProvtrackError, StoreError, UsageError
-from provtrack.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract
-from provtrack.fetch import fetch
+from provtrack.errors import NotFoundError, ProvtrackError, StoreError, UsageError
+from provtrack.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
 from provtrack.model import (
     CHANGE_KINDS, Block, Change, Diff, change_summary, Document, FetchRecord, Metadata, Side, SnapshotRef, VersionInfo,
     sha256_hex, summary_line,
 )
 from provtrack.blockfile import BLOCKS_FILE, META_FILE, dump_blocks
+from provtrack.sources import Source, compare, load_source  # noqa: F401  (re-exported: callers import them from here)
 from provtrack.suspect import SuspectFetch, record_suspect, shrinkage, suspect_fetches
 from provtrack.timeutil import normalize_timestamp, parse_timestamp
 from provtrack.urls import REV_SUFFIX, article_id, canonical_problem, clean_url, is_url, normalize_url, split_spec
@@ -34,19 +35,6 @@ if TYPE_CHECKING:  # the store (and gitpython) is imported only by commands that
 
 _RAW_EXT = {"html": "html", "markdown": "md", "text": "txt"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-@dataclass(frozen=True)
-class Source:
-    """A fetched and extracted source, not yet stored."""
-
-    record: FetchRecord
-    document: Document
-
-    @property
-    def side(self) -> Side:
-        return Side(location=self.record.final_url or self.record.location, sha256=self.record.sha256,
-                    fetched_at=self.record.fetched_at, title=self.document.metadata.title)
 
 
 @dataclass(frozen=True)
@@ -63,19 +51,6 @@ class SnapshotResult:
     suspect: SuspectFetch | None = None
     #: why the article is the one it is, or why the fetch was not logged as a check (one line each)
     notes: tuple[str, ...] = ()
-
-
-# -- reading sources --------------------------------------------------------------------
-
-def load_source(source: str, *, stdin: BinaryIO | None = None, fetched_at: str | None = None,
-                **fetch_options: Any) -> Source:
-    """Fetch (URL), read (file) or take stdin (`-`), then extract it."""
-    record = fetch(source, stdin=stdin, fetched_at=fetched_at, **fetch_options)
-    name = record.final_url or record.location
-    document = extract(record.raw, content_type=record.content_type, name=name, http_charset=record.charset)
-    if not document.blocks:
-        raise ExtractError(f"no article text found in {record.location}")
-    return Source(record, document)
 
 
 def one_line(text: str | None) -> str:
@@ -589,15 +564,6 @@ def _introduced_in(change: Change, hist: Sequence[tuple[SnapshotRef, Sequence[Bl
 def _old_blocks_of(change: Change, hist: Sequence[tuple[SnapshotRef, Sequence[Block]]], since: int) -> list[Block]:
     blocks = next(b for r, b in hist if r.version == since)
     return [blocks[i] for i in change.old_indices]
-
-
-def compare(source_a: str, source_b: str, **fetch_options: Any) -> Diff:
-    """Diff two ad-hoc sources (files or URLs) without a store; provenance is the two sides."""
-    a, b = load_source(source_a, **fetch_options), load_source(source_b, **fetch_options)
-    result = compute_diff(a.document.blocks, b.document.blocks)
-    return Diff(old=a.side, new=b.side, old_blocks=a.document.blocks, new_blocks=b.document.blocks,
-                changes=result.changes, coarse=result.coarse,
-                notes=(f"coarse alignment: {result.reason}",) if result.reason else ())
 
 
 def version_infos(store: Store, article: str) -> list[VersionInfo]:

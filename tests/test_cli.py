@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from provtrack import __version__
-from provtrack.cli import cli
+from provtrack.cli import COMMANDS, cli
 
 URL = "https://www.valleyledger.example/news/2026/02/05/kestrel-valley-flood-evacuation"
 
@@ -398,13 +398,25 @@ def heavy_modules_loaded(argv: list[str], expected_output: str, heavy: tuple[str
     return json.loads(result.stdout)
 
 
+def test_every_command_is_loaded_from_the_module_that_lists_it():
+    """`COMMANDS` (what the group imports when a command is asked for) names each command's module."""
+    commands = cli.load_all()
+    assert sorted(commands) == sorted(cli.lazy)
+    for name, command in commands.items():
+        assert command.callback is not None
+        assert command.callback.__module__ == f"provtrack.cli.{cli.lazy[name]}", name
+
+
 def test_compare_of_two_files_as_json_loads_only_what_it_uses(tmp_path: Path) -> None:
-    """Start-up is most of a one-shot compare: no rich, no HTTP/TLS client, no git, no HTML parser, no blame."""
+    """Start-up is most of a one-shot compare: no rich, no HTTP/TLS client, no git, no HTML or Markdown
+    extractor, no blame, no store or history code, no other command's module."""
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("The dam held.\n\nCrews worked overnight.\n", encoding="utf-8")
     b.write_text("The dam held, officials said.\n\nCrews worked overnight.\n", encoding="utf-8")
+    other_commands = tuple(f"provtrack.cli.{m}" for m in COMMANDS if m != "diffing")
     heavy = ("rich", "http.client", "ssl", "git", "html.parser", "provtrack.extract_html", "provtrack.blame",
-             "provtrack.store", "provtrack.render.diffview", "mimetypes", "tempfile")
+             "provtrack.store", "provtrack.render.diffview", "mimetypes", "tempfile", "provtrack.tracker",
+             "provtrack.extract_markdown", *other_commands)
     assert heavy_modules_loaded(["compare", str(a), str(b), "--format", "json"], '"changed": 1', heavy) == []
 
 

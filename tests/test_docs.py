@@ -15,7 +15,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _commands():
-    return sorted(cli.commands.items())
+    return sorted(cli.load_all().items())
 
 
 @pytest.mark.parametrize("name, command", _commands())

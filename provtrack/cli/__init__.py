@@ -1,12 +1,26 @@
 """The provtrack command line: parse options, make one library call, render the result.
 
 `base` holds the group and shared options; each module below registers its commands on
-it. A new command is one function in one of these modules (or a new module listed here).
+it when it is imported, which happens the first time one of its commands is asked for
+(`provtrack --help` imports them all). A new command is one function in one of these
+modules, and its name in `COMMANDS`.
 """
 
 from __future__ import annotations
 
 from provtrack.cli.base import cli, dumps, main
-from provtrack.cli import articles, browse, diffing, lineage, trace, tracking, verify, views  # each registers its commands on `cli`
 
-__all__ = ["articles", "browse", "cli", "diffing", "dumps", "lineage", "main", "trace", "tracking", "verify", "views"]
+#: module of provtrack.cli -> the commands it registers on `cli`
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "articles": ("init", "extract", "snapshot", "reextract", "demo"),
+    "browse": ("browse",),
+    "diffing": ("diff", "compare"),
+    "lineage": ("blame", "history"),
+    "trace": ("trace",),
+    "tracking": ("import", "update", "schedule", "sync", "stats", "feed"),
+    "verify": ("verify", "upgrade"),
+    "views": ("list", "log", "show"),
+}
+cli.lazy = {name: module for module, names in COMMANDS.items() for name in names}
+
+__all__ = ["COMMANDS", "cli", "dumps", "main"]

@@ -107,7 +107,7 @@ def compare(ctx: click.Context, source_a: str, source_b: str, fmt: str, context:
     Example:
       provtrack compare original.html copy-on-other-site.html
     """
-    from provtrack.tracker import compare as run_compare
+    from provtrack.sources import compare as run_compare
 
     export_check(ctx, fmt)
     if source_a == "-" and source_b == "-":
