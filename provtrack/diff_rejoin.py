@@ -19,7 +19,7 @@ A joined pair is `changed` when it stays between the same neighbours, else an ed
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import defaultdict, deque
 from difflib import SequenceMatcher
 from typing import Sequence
 
@@ -39,7 +39,8 @@ def rejoin(alignment: Alignment, old: Sequence[Block], new: Sequence[Block], old
     """*alignment* of *old_side* and *new_side* (the blocks' normalised texts, as aligned) with the
     removed + added pairs above joined into one edit each."""
     removed = sorted(m.old[0] for m in alignment.matches if m.kind == "removed")
-    added = sorted(m.new[0] for m in alignment.matches if m.kind == "added")
+    # an extra copy of text new in this version ("duplicated", no old copy) is added text too
+    added = sorted(m.new[0] for m in alignment.matches if m.kind == "added" or (m.kind == "duplicated" and not m.old))
     if not removed or not added:
         return alignment
     anchors_old = [i for i, _ in alignment.unchanged]
@@ -64,7 +65,8 @@ def rejoin(alignment: Alignment, old: Sequence[Block], new: Sequence[Block], old
         return alignment
     joined_old = set(pairs.values())
     kept = [m for m in alignment.matches
-            if not (m.kind == "removed" and m.old[0] in joined_old) and not (m.kind == "added" and m.new[0] in pairs)]
+            if not (m.kind == "removed" and m.old[0] in joined_old)
+            and not (m.kind in ("added", "duplicated") and m.new[0] in pairs)]
     for j, i in sorted(pairs.items()):
         same_gap = bisect.bisect_left(anchors_old, i) == bisect.bisect_left(anchors_new, j)
         kept.append(Match("changed" if same_gap else "moved", (i,), (j,)))
@@ -76,19 +78,20 @@ def _in_gap(olds: list[int], news: list[int], old: Sequence[Block], new: Sequenc
     """Pairs (new -> old) among the removed and added blocks of one gap: cosmetic edits in order, then lone pairs."""
     old_keys, new_keys = old_side.keys, new_side.keys
     pairs: dict[int, int] = {}
-    by_fold: defaultdict[str, list[int]] = defaultdict(list)
+    by_fold: defaultdict[str, deque[int]] = defaultdict(deque)  # old indices, ascending
     for i in olds:
         fold = cosmetic_fold(old_keys[i])
         if fold:
             by_fold[fold].append(i)
     last = -1
     for j in news:
-        candidates = [i for i in by_fold.get(cosmetic_fold(new_keys[j]), ()) if i > last]
-        if candidates:  # the first unused copy after the last pair keeps the pairs in order
-            last = candidates[0]
-            by_fold[cosmetic_fold(new_keys[j])].remove(last)
-            pairs[j] = last
-    left_old = [i for i in olds if i not in pairs.values()]
+        copies = by_fold.get(cosmetic_fold(new_keys[j]))
+        while copies and copies[0] < last:  # passed over: pairing them now would cross
+            copies.popleft()
+        if copies:  # the first unused copy after the last pair keeps the pairs in order
+            last = pairs[j] = copies.popleft()
+    taken = set(pairs.values())
+    left_old = [i for i in olds if i not in taken]
     left_new = [j for j in news if j not in pairs]
     kinds: defaultdict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for i in left_old:

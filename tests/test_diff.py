@@ -766,3 +766,15 @@ def test_results_lines_built_from_one_template_are_not_one_line_edited() -> None
     old = [Block("title", "Local elections: Thornwick results"), *lines]
     new = [old[0], *lines[:2], hill, *lines[3:]]
     assert [k[:3] for k in _kinds(old, new)] == [("removed", (3,), ()), ("added", (), (3,))]
+
+
+def test_many_cosmetic_copies_pair_in_order_and_account_for_every_block() -> None:
+    old = [Block("paragraph", "Advertisement"), BODY[0]] * 300 + [BODY[1]]
+    new = [Block("paragraph", "ADVERTISEMENT."), BODY[0]] * 300 + [BODY[1]]
+    changes = diff_blocks(old, new)
+    named_old = sorted(i for c in changes if c.kind != "duplicated" for i in c.old_indices)
+    named_new = sorted(j for c in changes for j in c.new_indices)
+    assert len(named_old) == len(set(named_old)) and len(named_new) == len(set(named_new))
+    changed = [(c.old_indices, c.new_indices) for c in changes if c.kind == "changed"]
+    assert len(changed) == len(changes) == 300 and all(o == n for o, n in changed)  # copy k with copy k
+    assert all("cosmetic" in c.tags for c in changes if c.kind == "changed")
