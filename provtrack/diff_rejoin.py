@@ -45,6 +45,9 @@ def rejoin(alignment: Alignment, old: Sequence[Block], new: Sequence[Block], old
         return alignment
     anchors_old = [i for i, _ in alignment.unchanged]
     anchors_new = [j for _, j in alignment.unchanged]
+    # gap g lies between unchanged pairs g-1 and g, on both sides
+    gap_old = {i: bisect.bisect_left(anchors_old, i) for i in removed}
+    gap_new = {j: bisect.bisect_left(anchors_new, j) for j in added}
     pairs: dict[int, int] = {}  # new index -> old index
     titles_old = [i for i in removed if old[i].kind == "title"]
     titles_new = [j for j in added if new[j].kind == "title"]
@@ -53,11 +56,11 @@ def rejoin(alignment: Alignment, old: Sequence[Block], new: Sequence[Block], old
         pairs[titles_new[0]] = titles_old[0]
     gaps: defaultdict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for i in removed:
-        if i not in pairs.values():
-            gaps[bisect.bisect_left(anchors_old, i)][0].append(i)
+        if i not in titles_old or not pairs:
+            gaps[gap_old[i]][0].append(i)
     for j in added:
         if j not in pairs:
-            gaps[bisect.bisect_left(anchors_new, j)][1].append(j)
+            gaps[gap_new[j]][1].append(j)
     for olds, news in gaps.values():
         if olds and news:
             pairs.update(_in_gap(olds, news, old, new, old_side, new_side))
@@ -67,9 +70,7 @@ def rejoin(alignment: Alignment, old: Sequence[Block], new: Sequence[Block], old
     kept = [m for m in alignment.matches
             if not (m.kind == "removed" and m.old[0] in joined_old)
             and not (m.kind in ("added", "duplicated") and m.new[0] in pairs)]
-    for j, i in sorted(pairs.items()):
-        same_gap = bisect.bisect_left(anchors_old, i) == bisect.bisect_left(anchors_new, j)
-        kept.append(Match("changed" if same_gap else "moved", (i,), (j,)))
+    kept.extend(Match("changed" if gap_old[i] == gap_new[j] else "moved", (i,), (j,)) for j, i in sorted(pairs.items()))
     return Alignment(alignment.unchanged, tuple(kept))
 
 
