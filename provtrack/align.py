@@ -18,9 +18,11 @@ Work is bounded: see the limits below and in `provtrack.diff_seq`. Standard libr
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from operator import itemgetter
 from typing import Callable, Sequence
 
 from provtrack.diff_seq import Budget, heaviest_increasing, lis, longest_chain, matching_blocks
@@ -295,19 +297,23 @@ class _Aligner:
 
     def place(self) -> list[tuple[int, int]]:
         """Stage 4: the LIS over all matched units keeps its place; the rest moved (or, if short, was replaced)."""
-        units: list[tuple[int, int, int]] = []  # (old, new, index): index < 0 is exact pair -index-1
-        units.extend((i, j, -p - 1) for p, (i, j) in enumerate(self.exact_pairs))
+        exact = self.exact_pairs
+        # (old, new, index): index < 0 is exact pair -index-1 (zipped at C speed: most units are these)
+        units: list[tuple[int, int, int]] = list(zip(map(itemgetter(0), exact), map(itemgetter(1), exact),
+                                                     range(-1, -len(exact) - 1, -1)))
         units.extend((m.old[0], m.new[0], p) for p, m in enumerate(self.pairs))
         units.extend((min(m.old), min(m.new), len(self.pairs) + p) for p, m in enumerate(self.matches)
                      if m.kind in ("split", "merged"))
         units.sort()
         keep = longest_chain(units, self.unit_words)
         self.first_copies(units, keep)
-        unchanged: list[tuple[int, int]] = []
-        for p, (i, j) in enumerate(self.exact_pairs):
-            if -p - 1 in keep:
-                unchanged.append((i, j))
-            elif self.long_enough(i, j):
+        # Only the few exact pairs out of the chain need a look; the rest stay unchanged as they are.
+        out_of_place = sorted(-ident - 1 for ident in set(range(-1, -len(exact) - 1, -1)).difference(keep))
+        in_place = [True] * len(exact)
+        for p in out_of_place:
+            in_place[p] = False
+            i, j = exact[p]
+            if self.long_enough(i, j):
                 self.matches.append(Match("moved", (i,), (j,), 1.0, edited=False))
             else:
                 # Short out-of-order blocks ("Advertisement", "Photo: AP") are usually boilerplate
@@ -322,7 +328,7 @@ class _Aligner:
             else:
                 self.free_old.add(m.old[0])
                 self.free_new.add(m.new[0])
-        return sorted(unchanged)
+        return sorted(itertools.compress(exact, in_place))
 
     def unit_words(self, ident: int) -> int:
         """Words of a stage-4 unit (exact pair, one-to-one pair, split or merge), counted roughly."""
