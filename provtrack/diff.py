@@ -11,6 +11,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Sequence
 
 from provtrack.align import Alignment, Match, align_blocks
@@ -298,9 +299,8 @@ def compute_diff(old: Sequence[Block], new: Sequence[Block], *, min_move_words: 
     remember = memo is not None
     memo = TextMemo() if memo is None else memo
     # Most texts appear in both versions: normalise each distinct text once.
-    key = memo.keys.get
-    old_keys = [key(b.text) or memo.key(b.text) for b in old]
-    new_keys = [key(b.text) or memo.key(b.text) for b in new]
+    keys = memo.keys_of(list(map(attrgetter("text"), itertools.chain(old, new))))
+    old_keys, new_keys = keys[:len(old)], keys[len(old):]
     if len(memo) > 4 * (len(old) + len(new)) + 1000:  # a walk has moved on: drop older versions' texts
         memo.retain(itertools.chain((b.text for b in old), (b.text for b in new), old_keys, new_keys))
     old_side, new_side = Blocks(old_keys, memo), Blocks(new_keys, memo)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any, Callable, Iterable, Sequence, TypeVar, cast
 
+from provtrack.diff_keys import normalize_many
 from provtrack.diff_seq import Budget, matching_blocks
 from provtrack.diff_tokens import content_tokens, is_word, iter_content_tokens, sentence_fold, sentences
 from provtrack.model import normalize_text
@@ -104,6 +105,13 @@ class TextMemo:
             for gone in [t for t in table if t not in keep]:
                 del table[gone]
         self._other = {k: v for k, v in self._other.items() if k[1] in keep}
+
+    def keys_of(self, texts: list[str]) -> list[str]:
+        """`key` of each of *texts*; the texts not met before are normalised together (`normalize_many`)."""
+        keys = self.keys
+        unknown = [text for text in dict.fromkeys(texts) if text not in keys]
+        keys.update(zip(unknown, normalize_many(unknown)))
+        return list(map(keys.__getitem__, texts))
 
     def key(self, text: str) -> str:
         key = self.keys.get(text)
