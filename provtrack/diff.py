@@ -40,7 +40,9 @@ _WS = re.compile(r"\s+")
 _DOUBLE_QUOTED = re.compile(r'"([^"]*)(?:"|$)')
 # A single quote opens after a non-word character and closes before one, so apostrophes
 # (don't, Smith's) are not mistaken for quotation marks.
-_SINGLE_QUOTED = re.compile(r"(?<!\w)'(?=\S)(.+?)(?<=\S)'(?!\w)")
+# (The quote is matched before the test on the character ahead of it: a pattern that starts with
+# a literal is searched for at C speed, one that starts with a lookbehind is tried at every position.)
+_SINGLE_QUOTED = re.compile(r"'(?<!\w')(?=\S)(.+?)(?<=\S)'(?!\w)")
 _SENTENCE_END = frozenset(".!?:;")
 
 
@@ -56,8 +58,9 @@ class DiffResult:
 
 
 _DIGIT = re.compile(r"\d")
-#: numbers with the sign written before them (after normalize_text, U+2212 is "-")
-_SIGNED = re.compile(r"(?:(?<=[\s(\[])|^)[-+]?\d[\d.,]*")
+#: numbers with the sign written before them (after normalize_text, U+2212 is "-"): a sign or digit
+#: after whitespace, "(" or "[" (or at the start), matched before the test on what precedes it (as above)
+_SIGNED = re.compile(r"(?:[-+](?<![^\s(\[].)\d|\d(?<![^\s(\[].))[\d.,]*")
 
 
 def _numbers(tokens: list[str]) -> Counter[str]:

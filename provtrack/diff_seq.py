@@ -261,8 +261,9 @@ def matching_blocks(a: Sequence[H], b: Sequence[H], *, budget: Budget | None = N
                 anchors, shared = _anchors(a, b, a0, a1, b0, b1)
         if not anchors and small:
             work_left -= n * m // 8
-            sm = SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False)
-            out.extend((a0 + i, b0 + j, k) for i, j, k in sm.get_matching_blocks() if k)
+            if shared:  # else nothing to match (a replaced word, an edited block): no matcher to build
+                sm = SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False)
+                out.extend((a0 + i, b0 + j, k) for i, j, k in sm.get_matching_blocks() if k)
             continue
         if not anchors and shared and work_left > 0:
             runs, work = _myers(a, b, a0, a1, b0, b1, min(MYERS_MAX_D, work_left // (n + m) + 1))
