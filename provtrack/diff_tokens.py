@@ -123,7 +123,17 @@ def iter_content_tokens(text: str) -> Iterator[str]:
 
 def content_tokens(text: str) -> list[str]:
     """Tokens without whitespace: what block similarity is computed on."""
-    return (_patterns()[1] if is_exotic(text) else _PLAIN_CONTENT).findall(text)
+    if is_exotic(text):
+        return _patterns()[1].findall(text)
+    # No token spans whitespace, so the text is tokenised piece by piece; a piece of word
+    # characters only (str.isalnum: \w but "_"), most of them, is one token without the regex.
+    tokens: list[str] = []
+    for piece in text.split():
+        if piece.isalnum():
+            tokens.append(piece)
+        else:
+            tokens += _PLAIN_TOKEN.findall(piece)
+    return tokens
 
 
 def _key(token: str) -> str:
