@@ -48,7 +48,7 @@ class TextExtractor:
 
     def extract(self, text: str, *, base_url: str | None = None) -> tuple[tuple[Block, ...], Metadata]:
         """Blocks and (empty) metadata of a plain-text document."""
-        blocks: list[Block] = []
+        texts: list[str] = []
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         for chunk in _PARAGRAPH_BREAK.split(text):
@@ -56,5 +56,5 @@ class TextExtractor:
                 chunk = chunk.replace("\n", " ")  # the lines of one paragraph
             cleaned = clean_text(chunk)
             if cleaned:
-                blocks.append(Block("paragraph", cleaned))
-        return tuple(blocks), Metadata()
+                texts.append(cleaned)
+        return Block.batch("paragraph", texts), Metadata()
