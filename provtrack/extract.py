@@ -14,7 +14,7 @@ import re
 from typing import Protocol, Union
 
 from provtrack.errors import ExtractError
-from provtrack.extract_charset import BOMS, MIXED_CODEC, decode, decode_bom, utf16_without_bom
+from provtrack.extract_charset import BOMS, MIXED_CODEC, decode, decode_bom, undeclared, utf16_without_bom
 from provtrack.extract_text import TextExtractor
 from provtrack.model import Block, Document, Metadata
 
@@ -96,6 +96,13 @@ def extract(raw: bytes | str, *, content_type: str | None = None, name: str | No
     else:
         if fmt is None:
             fmt = detect_format(raw, content_type=content_type, name=name)
+        extractor = EXTRACTORS.get(fmt)
+        # Undeclared plain text is decoded paragraph by paragraph by the built-in extractor
+        # (a replacement registered for "text" still gets the decoded text).
+        if (type(extractor) is TextExtractor and undeclared(raw, http_charset=http_charset or header_charset)
+                and (found := extractor.extract_utf8(raw)) is not None):
+            return Document(blocks=found[0], metadata=found[1], format=fmt, charset="utf-8", charset_source="utf-8",
+                            extractor=EXTRACTOR_NAME, extractor_version=EXTRACTOR_VERSION)
         text, charset, source = decode(raw, http_charset=http_charset or header_charset)
     extractor = EXTRACTORS.get(fmt)
     if extractor is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import codecs
 import re
 
-__all__ = ["BOMS", "MIXED_CODEC", "decode", "decode_bom", "utf16_without_bom"]
+__all__ = ["BOMS", "MIXED_CODEC", "decode", "decode_bom", "undeclared", "utf16_without_bom"]
 
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # Labels browsers decode with a superset (WHATWG Encoding Standard): "iso-8859-1" pages
@@ -77,6 +77,13 @@ def decode(raw: bytes, *, http_charset: str | None = None) -> tuple[str, str, st
         return raw.decode("cp1252"), "cp1252", "fallback"
     except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D are unassigned in cp1252
         return raw.decode("cp1252", errors="replace"), "cp1252", "fallback"
+
+
+def undeclared(raw: bytes, *, http_charset: str | None = None) -> bool:
+    """True when no charset is declared or implied (HTTP, BOM, <meta>, BOM-less UTF-16): `decode` then
+    returns valid UTF-8 as (text, "utf-8", "utf-8"), so a caller may decode it piecewise itself."""
+    return (not http_charset and not any(raw.startswith(mark) for mark, _ in BOMS)
+            and _meta_charset(raw) is None and utf16_without_bom(raw) is None)
 
 
 class _Utf8Probe:
