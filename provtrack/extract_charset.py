@@ -20,7 +20,8 @@ _REFUSED = frozenset({"utf-7", "unicode-escape", "raw-unicode-escape", "idna", "
 #: The codec name recorded for UTF-8 pages with windows-1252 islands (charset_source "mixed").
 MIXED_CODEC = "utf-8+cp1252"
 _MIXED_ERRORS = "provtrack-cp1252"
-_UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Compiled (and cached by re) when first needed: only bytes that are not valid UTF-8 are counted.
+_UTF8_MULTI = rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 
 
 def _cp1252_island(error: UnicodeError) -> tuple[str, int]:
@@ -34,7 +35,8 @@ def _cp1252_island(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_MIXED_ERRORS, _cp1252_island)
 _META_SCAN = 4096
 _META_TAG = re.compile(rb"<meta\b([^>]{0,1024})>", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"""(?:^|[\s"'/;])charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.IGNORECASE)
+# Compiled (and cached by re) for the first <meta> tag: plain text has none.
+_META_CHARSET = rb"""(?:^|[\s"'/;])charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})"""
 
 
 def decode(raw: bytes, *, http_charset: str | None = None) -> tuple[str, str, str]:
@@ -105,9 +107,9 @@ class _Utf8Probe:
         if self._mixed is None:
             self._mixed = False
             if self.text is None:
-                valid = len(_UTF8_MULTI.findall(self.raw))
+                valid = len(re.findall(_UTF8_MULTI, self.raw))
                 invalid = sum(1 for b in self.raw if b >= 0x80) - sum(
-                    len(m) for m in _UTF8_MULTI.findall(self.raw))
+                    len(m) for m in re.findall(_UTF8_MULTI, self.raw))
                 self._mixed = valid >= 2 and valid >= invalid
         return self._mixed
 
@@ -189,6 +191,6 @@ def _meta_charset(raw: bytes) -> str | None:
     """The charset a <meta charset> or <meta http-equiv=Content-Type> declares in the first 4 KB."""
     head = raw[:_META_SCAN]
     for tag in _META_TAG.finditer(head):
-        if (m := _META_CHARSET.search(tag.group(1))) and (codec := _codec(m.group(1).decode("ascii"))):
+        if (m := re.search(_META_CHARSET, tag.group(1), re.IGNORECASE)) and (codec := _codec(m.group(1).decode("ascii"))):
             return codec
     return None

@@ -13,16 +13,19 @@ from provtrack.model import Block, Metadata
 # controls. They are removed, not replaced: in article text they are corruption, and they
 # must not reach the store (where plain `git show` would send them to a terminal).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-# Lone surrogates can arrive in a str (never from decoded bytes) and cannot be encoded.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Lone surrogates can arrive in a str (never from decoded bytes) and cannot be encoded. The
+# pattern is compiled (and cached by re) for the first text that has one: at ~0.4 ms it is
+# the costliest here to compile, and almost no text needs it.
+_SURROGATE = "[\ud800-\udfff]"
 # Only ASCII whitespace collapses, as in HTML; NO-BREAK SPACE and friends are content.
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _RUN_OF_SPACES = re.compile(" {2,}")
-_LINE_BREAK = re.compile(r"\r\n?|\n")
+# Used once per document, so compiled (and cached by re) on first use rather than at import.
+_LINE_BREAK = r"\r\n?|\n"
 # A paragraph break, once line endings are LF: a line break followed by one or more blank lines
 # (nothing but whitespace, as str.isspace() has it, which is what re's \s matches in a str
 # pattern). A literal first character lets the regex engine skip ahead at C speed.
-_PARAGRAPH_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+")
+_PARAGRAPH_BREAK = r"\n(?:[^\S\n]*\n)+"
 # The same break in UTF-8 bytes whose only whitespace is the space and LF (see extract_utf8).
 _PARAGRAPH_BREAK_BYTES = re.compile(rb"\n(?: *\n)+")
 # Printable ASCII and LF: what is left once they are deleted is every other character.
@@ -38,13 +41,16 @@ def clean_text(text: str) -> str:
     if text.isascii():  # for ASCII, str.split() splits on exactly ASCII whitespace once the controls are gone
         return " ".join(_CONTROL.sub("", text).split())
     text = _CONTROL.sub("", text)
-    text = _SURROGATE.sub("\ufffd", text)
+    try:
+        text.encode("utf-8")  # faster than a regex search, and only a surrogate fails it
+    except UnicodeEncodeError:
+        text = re.sub(_SURROGATE, "\ufffd", text)
     return _SPACES.sub(" ", text).strip()
 
 
 def split_lines(text: str) -> list[str]:
     """Lines of *text*, accepting LF, CRLF and lone CR endings."""
-    return _LINE_BREAK.split(text)
+    return re.split(_LINE_BREAK, text)
 
 
 class TextExtractor:
@@ -55,7 +61,7 @@ class TextExtractor:
         texts: list[str] = []
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        for chunk in _PARAGRAPH_BREAK.split(text):
+        for chunk in re.split(_PARAGRAPH_BREAK, text):
             if "\n" in chunk:
                 chunk = chunk.replace("\n", " ")  # the lines of one paragraph
             cleaned = clean_text(chunk)

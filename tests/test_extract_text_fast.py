@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from provtrack.errors import ExtractError
 from provtrack.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, EXTRACTORS, detect_format, extract
 from provtrack.extract_charset import decode, undeclared
-from provtrack.extract_text import TextExtractor
+from provtrack.extract_text import TextExtractor, clean_text
 from provtrack.model import Document
 
 # Characters that steer the paths apart: every kind of whitespace and line break, controls,
@@ -137,3 +138,19 @@ def test_a_replaced_text_extractor_still_gets_decoded_text(monkeypatch: pytest.M
 
     monkeypatch.setitem(extract_module.EXTRACTORS, "text", Shouting())
     assert [b.text for b in extract(b"quiet\n", name="a.txt").blocks] == ["QUIET"]
+
+
+def _reference_clean(text: str) -> str:
+    """clean_text's rule written out: controls removed, lone surrogates replaced, ASCII whitespace collapsed."""
+    text = re.sub(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]", "", text)
+    text = re.sub("[\ud800-\udfff]", "\ufffd", text)
+    return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(_TEXT, st.lists(st.one_of(st.characters(), st.sampled_from(["\ud800", "\udfff", "\ud83d\ude00"]),
+                                           st.sampled_from(_TRICKY)), max_size=40).map("".join)))
+@example("lone \ud800 surrogate\u00a0")
+@example("\udc00")
+def test_clean_text_is_its_rule(text: str) -> None:
+    assert clean_text(text) == _reference_clean(text)
