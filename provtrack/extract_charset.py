@@ -8,7 +8,7 @@ from __future__ import annotations
 import codecs
 import re
 
-__all__ = ["BOMS", "MIXED_CODEC", "decode", "decode_bom", "utf16_without_bom"]
+__all__ = ["BOMS", "MIXED_CODEC", "decode", "decode_bom", "undeclared", "utf16_without_bom"]
 
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # Labels browsers decode with a superset (WHATWG Encoding Standard): "iso-8859-1" pages
@@ -20,7 +20,8 @@ _REFUSED = frozenset({"utf-7", "unicode-escape", "raw-unicode-escape", "idna", "
 #: The codec name recorded for UTF-8 pages with windows-1252 islands (charset_source "mixed").
 MIXED_CODEC = "utf-8+cp1252"
 _MIXED_ERRORS = "provtrack-cp1252"
-_UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Compiled (and cached by re) when first needed: only bytes that are not valid UTF-8 are counted.
+_UTF8_MULTI = rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 
 
 def _cp1252_island(error: UnicodeError) -> tuple[str, int]:
@@ -34,7 +35,8 @@ def _cp1252_island(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_MIXED_ERRORS, _cp1252_island)
 _META_SCAN = 4096
 _META_TAG = re.compile(rb"<meta\b([^>]{0,1024})>", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"""(?:^|[\s"'/;])charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.IGNORECASE)
+# Compiled (and cached by re) for the first <meta> tag: plain text has none.
+_META_CHARSET = rb"""(?:^|[\s"'/;])charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})"""
 
 
 def decode(raw: bytes, *, http_charset: str | None = None) -> tuple[str, str, str]:
@@ -79,6 +81,13 @@ def decode(raw: bytes, *, http_charset: str | None = None) -> tuple[str, str, st
         return raw.decode("cp1252", errors="replace"), "cp1252", "fallback"
 
 
+def undeclared(raw: bytes, *, http_charset: str | None = None) -> bool:
+    """True when no charset is declared or implied (HTTP, BOM, <meta>, BOM-less UTF-16): `decode` then
+    returns valid UTF-8 as (text, "utf-8", "utf-8"), so a caller may decode it piecewise itself."""
+    return (not http_charset and not any(raw.startswith(mark) for mark, _ in BOMS)
+            and _meta_charset(raw) is None and utf16_without_bom(raw) is None)
+
+
 class _Utf8Probe:
     """Strict UTF-8 decoding of the raw bytes, done at most once; and whether invalid bytes are islands in UTF-8."""
 
@@ -98,9 +107,9 @@ class _Utf8Probe:
         if self._mixed is None:
             self._mixed = False
             if self.text is None:
-                valid = len(_UTF8_MULTI.findall(self.raw))
+                valid = len(re.findall(_UTF8_MULTI, self.raw))
                 invalid = sum(1 for b in self.raw if b >= 0x80) - sum(
-                    len(m) for m in _UTF8_MULTI.findall(self.raw))
+                    len(m) for m in re.findall(_UTF8_MULTI, self.raw))
                 self._mixed = valid >= 2 and valid >= invalid
         return self._mixed
 
@@ -182,6 +191,6 @@ def _meta_charset(raw: bytes) -> str | None:
     """The charset a <meta charset> or <meta http-equiv=Content-Type> declares in the first 4 KB."""
     head = raw[:_META_SCAN]
     for tag in _META_TAG.finditer(head):
-        if (m := _META_CHARSET.search(tag.group(1))) and (codec := _codec(m.group(1).decode("ascii"))):
+        if (m := re.search(_META_CHARSET, tag.group(1), re.IGNORECASE)) and (codec := _codec(m.group(1).decode("ascii"))):
             return codec
     return None

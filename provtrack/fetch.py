@@ -29,7 +29,7 @@ __all__ = [
 
 
 _SCHEME_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")  # two letters or more: C:\ is a path
-_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
+_CHARSET = r";\s*charset\s*=\s*[\"']?([^\"';\s]+)"  # compiled (and cached by re) for the first HTTP response
 _FILE_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".txt": "text/plain",
                ".html": "text/html", ".htm": "text/html", ".xhtml": "application/xhtml+xml"}
 
@@ -136,7 +136,7 @@ def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
         return None, None
     mime = value.partition(";")[0].strip().lower()
     major, slash, minor = mime.partition("/")
-    charset = _CHARSET.search(value)
+    charset = re.search(_CHARSET, value, re.IGNORECASE)
     return (mime if major and slash and minor else None), (charset[1] if charset else None)
 
 
