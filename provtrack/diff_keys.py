@@ -13,8 +13,7 @@ import itertools
 import unicodedata
 from typing import Sequence
 
-# normalize_text's typographic table (character -> replacement), used as is to stay in step with it
-from provtrack.model import _FOLD, normalize_text
+from provtrack.model import TYPOGRAPHIC_FOLDS, normalize_text
 
 __all__ = ["normalize_many"]
 
@@ -30,7 +29,7 @@ def normalize_many(texts: Sequence[str]) -> list[str]:
     exotic = [n for n, text in enumerate(texts) if not text.isascii()]  # ASCII needs no table or NFC
     if exotic:
         joined = "".join(texts[n] for n in exotic)
-        found = [(char, by) for char, by in _FOLD.items() if char in joined]
+        found = [(char, by) for char, by in TYPOGRAPHIC_FOLDS.items() if char in joined]
         for n in exotic:
             text = texts[n]
             for char, by in found:

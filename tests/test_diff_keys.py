@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provtrack.diff_keys import OTHER_SPACES, normalize_many
-from provtrack.model import _FOLD, normalize_text
+from provtrack.model import TYPOGRAPHIC_FOLDS, normalize_text
 
 # the characters that decide normalisation, mixed with ordinary text
 _TRICKY = st.sampled_from(["a", "b", " ", "  ", "\n", ".", "'", "\u00e9", "e\u0301", "\u0301", "\x00", "\u200c",
-                           *_FOLD, *OTHER_SPACES])
+                           *TYPOGRAPHIC_FOLDS, *OTHER_SPACES])
 _TEXT = st.lists(st.one_of(_TRICKY, st.text(max_size=3)), max_size=8).map("".join)
 
 
